@@ -1,0 +1,53 @@
+import type { ExpectedRevision } from './event-store';
+
+/** The stream is not where the caller expected it: someone else appended first. Retryable. */
+export class WrongExpectedRevision extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** Last revision actually stored; -1 when the stream does not exist. */
+    readonly actual: number,
+  ) {
+    super(
+      `stream ${streamId}: expected revision ${String(expected)}, actual ${actual < 0 ? 'no stream' : actual}`,
+    );
+    this.name = 'WrongExpectedRevision';
+  }
+}
+
+/** An eventId already stored with different content: never silently overwritten. */
+export class DuplicateEventConflict extends Error {
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} is already stored with different content`);
+    this.name = 'DuplicateEventConflict';
+  }
+}
+
+/** The event cannot be stored as given (e.g. a NUL character, which PostgreSQL's jsonb refuses). */
+export class UnstorableEvent extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly reason: string,
+  ) {
+    super(`event ${eventId} cannot be stored: ${reason}`);
+    this.name = 'UnstorableEvent';
+  }
+}
+
+/** The store cannot be reached; nothing was written. */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`event store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'StoreUnavailable';
+  }
+}
+
+/** The stream was deleted in the underlying store (only EventStoreDB can delete; ours never does). */
+export class StreamDeleted extends Error {
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId} was deleted`);
+    this.name = 'StreamDeleted';
+  }
+}
