@@ -1,6 +1,23 @@
 /** Unit specs sit beside the code; suites that need real servers live in test/. */
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+
+// Jest's CommonJS runtime can neither require an ES module nor run a dynamic import()
+// without an experimental flag; Node can do both. Compile these few dependencies to plain
+// CommonJS for Jest: content-disposition ships only ESM, PGlite's CommonJS build imports
+// Node built-ins dynamically.
+const ESM_ONLY = ['content-disposition', '@electric-sql/pglite'];
+
+const common = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.c?js$`]: [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+};
 
 module.exports = {
   projects: [

@@ -1,4 +1,3 @@
-/* global process, console, setTimeout, clearTimeout */
 /**
  * Readiness probe for the local Kafka broker started by scripts/kafka.sh.
  *

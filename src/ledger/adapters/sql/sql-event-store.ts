@@ -18,6 +18,7 @@ import { migrate } from '../../../sql/migrate';
 import type { SqlClient } from '../../../sql/sql-client';
 import { LEDGER_MIGRATIONS } from './ledger-schema';
 import { decodeSqlPosition, encodeSqlPosition } from './sql-position';
+import { StreamHeadCache } from './stream-head-cache';
 
 interface EventRow {
   tx: string;
@@ -57,9 +58,7 @@ function toRecorded(row: EventRow): RecordedEvent {
 }
 
 function sqlErrorCode(error: unknown): { code?: string; constraint?: string } {
-  return typeof error === 'object' && error !== null
-    ? (error as { code?: string; constraint?: string })
-    : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 /** SQLSTATE classes that mean the server, not the statement, is the problem. */
@@ -75,6 +74,8 @@ function isUnavailable(error: unknown): boolean {
 /** The ledger on PostgreSQL or the embedded PGlite: the same SQL for both. */
 export class SqlEventStore implements EventStore {
   private readonly appended = new AppendSignal();
+  /** Rows never change, so a head seen once stays true for its revision: saves a round trip. */
+  private readonly heads = new StreamHeadCache(10_000);
 
   private constructor(
     readonly name: string,
@@ -92,13 +93,10 @@ export class SqlEventStore implements EventStore {
     expected: ExpectedRevision,
     events: readonly ProposedEvent[],
   ): Promise<AppendResult> {
-    for (const event of events) {
-      if (!UUID.test(event.eventId))
-        throw new UnstorableEvent(event.eventId, 'eventId is not a UUID');
-    }
+    events = checkStorable(streamId, events);
     return this.guard(async () => {
       for (;;) {
-        const head = await this.head(streamId);
+        const head = this.heads.at(streamId, expected) ?? (await this.head(streamId));
         const actual = head?.revision ?? -1;
         if (!matches(expected, actual)) {
           const stored = await this.alreadyStored(streamId, events);
@@ -118,7 +116,10 @@ export class SqlEventStore implements EventStore {
             if (stored) return stored;
             if (expected !== 'any') throw new DuplicateEventConflict(events[0].eventId);
             // A partly redelivered batch: append only what is not stored yet.
-            events = await this.notYetStored(events);
+            const remaining = await this.notYetStored(events);
+            // Nothing of ours is stored, yet an eventId clashed: it cannot be our batch.
+            if (remaining.length === events.length) throw error;
+            events = remaining;
             continue;
           }
           // Another writer took the revision first: `any` simply goes round again.
@@ -141,7 +142,9 @@ export class SqlEventStore implements EventStore {
          ORDER BY revision ${backward ? 'DESC' : 'ASC'} LIMIT $3`,
         [streamId, from, limit],
       );
-      return rows.map(toRecorded);
+      const events = rows.map(toRecorded);
+      this.heads.remember(events.at(backward ? 0 : -1));
+      return events;
     });
   }
 
@@ -192,8 +195,8 @@ export class SqlEventStore implements EventStore {
     events: readonly ProposedEvent[],
   ): Promise<AppendResult> {
     const chained = chainEvents(streamId, head, events, new Date().toISOString());
-    const data = chained.map((e) => storableJson(e.eventId, e.data));
-    const metadata = chained.map((e) => storableJson(e.eventId, e.metadata));
+    const data = chained.map((e) => JSON.stringify(e.data));
+    const metadata = chained.map((e) => JSON.stringify(e.metadata));
     const rows = await this.sql.query<{ tx: string; pos: string }>(
       `INSERT INTO ledger_events
          (event_id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash)
@@ -218,6 +221,7 @@ export class SqlEventStore implements EventStore {
       ],
     );
     this.appended.notify();
+    this.heads.remember(chained[chained.length - 1]);
     const positions = rows
       .sort((a, b) => Number(BigInt(a.pos) - BigInt(b.pos)))
       .map((r) => encodeSqlPosition(r.tx, r.pos));
@@ -275,16 +279,63 @@ export class SqlEventStore implements EventStore {
   }
 }
 
+/**
+ * Refuses up front what PostgreSQL cannot store as given, so nothing fails half-way and
+ * nothing is stored in a form its hash does not cover. The database keeps UUIDs in
+ * lowercase, so the hash must cover the lowercase form; a batch naming one eventId twice
+ * could never be stored.
+ */
+function checkStorable(streamId: string, events: readonly ProposedEvent[]): ProposedEvent[] {
+  const streamProblem = textProblem(streamId);
+  const seen = new Set<string>();
+  return events.map((event) => {
+    if (!UUID.test(event.eventId))
+      throw new UnstorableEvent(event.eventId, 'eventId is not a UUID');
+    const eventId = event.eventId.toLowerCase();
+    if (seen.has(eventId)) throw new UnstorableEvent(eventId, 'eventId appears twice in the batch');
+    seen.add(eventId);
+    if (streamProblem) throw new UnstorableEvent(eventId, `streamId ${streamProblem}`);
+    const problem =
+      textProblem(event.type, 'type') ??
+      jsonProblem(event.data, 'data') ??
+      jsonProblem(event.metadata, 'metadata');
+    if (problem) throw new UnstorableEvent(eventId, problem);
+    return eventId === event.eventId ? event : { ...event, eventId };
+  });
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * PostgreSQL text and jsonb refuse U+0000; text silently turns a lone UTF-16 surrogate into
+ * U+FFFD (the stored row would no longer match its hash) and jsonb refuses it.
+ */
+function textProblem(text: string, where?: string): string | null {
+  const prefix = where ? `${where} ` : '';
+  if (text.includes('\u0000')) return `${prefix}contains a NUL (U+0000) character`;
+  if (LONE_SURROGATE.test(text)) return `${prefix}contains a lone UTF-16 surrogate`;
+  return null;
+}
+
+function jsonProblem(value: unknown, where: string): string | null {
+  if (typeof value === 'string') return textProblem(value, where);
+  if (typeof value !== 'object' || value === null) return null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const problem = jsonProblem(item, `${where}[${i}]`);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const problem = textProblem(key, `${where} key`) ?? jsonProblem(item, `${where}.${key}`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 function matches(expected: ExpectedRevision, actual: number): boolean {
   if (expected === 'any') return true;
   if (expected === 'no-stream') return actual === -1;
   return expected === actual;
-}
-
-/** PostgreSQL's jsonb cannot hold U+0000; refuse it up front rather than fail half-way. */
-function storableJson(eventId: string, value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json.includes('\\u0000'))
-    throw new UnstorableEvent(eventId, 'contains a NUL (U+0000) character');
-  return json;
 }

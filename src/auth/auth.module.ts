@@ -1,0 +1,28 @@
+import { Logger, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { join } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { API_KEY_REGISTRY, ApiKeyRegistry } from './api-key-registry';
+import { ApiKeyGuard } from './api-key.guard';
+
+/** Shipped with the repository for the README walk-through; refused in production. */
+export const DEMO_API_KEYS_FILE = join(__dirname, '..', '..', 'config', 'demo-api-keys.json');
+
+@Module({
+  providers: [
+    {
+      provide: API_KEY_REGISTRY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        if (config.apiKeysFile === null) {
+          new Logger('auth').warn(
+            'API_KEYS_FILE is not set: using the PUBLIC demo keys from config/demo-api-keys.json',
+          );
+        }
+        return ApiKeyRegistry.fromFile(config.apiKeysFile ?? DEMO_API_KEYS_FILE);
+      },
+    },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+  ],
+})
+export class AuthModule {}

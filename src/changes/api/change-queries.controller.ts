@@ -1,0 +1,42 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../http/api-problems.decorator';
+import { ChangeQueries } from '../application/change-queries';
+import { ChangeViewDto, RecordedEventDto } from './dto/change-responses.dto';
+import { ListChangesQuery } from './dto/list-changes.query';
+import { ChangeListDto } from './dto/change-list.dto';
+
+const changeId = new ParseUUIDPipe({ version: '4' });
+
+/** Reading needs any valid key: every role may see the record. */
+@ApiTags('changes')
+@ApiBearerAuth()
+@ApiProblems()
+@Controller('changes')
+export class ChangeQueriesController {
+  constructor(private readonly queries: ChangeQueries) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List and search changes (newest first)',
+    description: 'Served from the change catalog read model, a few milliseconds behind the ledger.',
+  })
+  @ApiOkResponse({ type: ChangeListDto })
+  list(@Query() query: ListChangesQuery) {
+    return this.queries.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A change and its current state, folded from its events' })
+  @ApiOkResponse({ type: ChangeViewDto })
+  get(@Param('id', changeId) id: string) {
+    return this.queries.change(id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: 'The full trail: every event with its position and hashes' })
+  @ApiOkResponse({ type: [RecordedEventDto] })
+  events(@Param('id', changeId) id: string) {
+    return this.queries.trail(id);
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CHANGE_STATUSES, type ChangeStatus } from '../../domain/change-state';
+
+export class AppendedEventDto {
+  @ApiProperty({ example: 'ApprovalGranted' })
+  type!: string;
+
+  @ApiProperty({ example: 2 })
+  revision!: number;
+
+  @ApiProperty({ example: '1042:17', description: 'Opaque position in the global feed' })
+  position!: string;
+
+  @ApiProperty({ example: '3f7a…', description: 'SHA-256 of the event envelope (hex)' })
+  hash!: string;
+}
+
+export class ChangeCommandResultDto {
+  @ApiProperty({ format: 'uuid' })
+  changeId!: string;
+
+  @ApiProperty({ enum: CHANGE_STATUSES })
+  status!: ChangeStatus;
+
+  @ApiProperty({ description: 'Last revision of the change stream' })
+  revision!: number;
+
+  @ApiProperty({ type: [AppendedEventDto] })
+  events!: AppendedEventDto[];
+}
+
+class EventMetadataDto {
+  @ApiProperty() actor!: string;
+  @ApiProperty({ example: 'api' }) source!: string;
+  @ApiProperty() correlationId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) causationId!: string | null;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ example: 1 }) schemaVersion!: number;
+}
+
+export class RecordedEventDto {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ example: 'change-6f1c…' }) streamId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ example: 'ChangeRequested' }) type!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
+  @ApiProperty({ type: EventMetadataDto }) metadata!: EventMetadataDto;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ description: 'Hash of the previous event in the stream (zeros for the first)' })
+  prevHash!: string;
+  @ApiProperty() hash!: string;
+  @ApiProperty({ description: 'Opaque position in the global feed' }) position!: string;
+}
+
+class ApprovalDto {
+  @ApiProperty() principal!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty() countsAsCab!: boolean;
+}
+
+export class ChangeViewDto {
+  @ApiProperty({ format: 'uuid' }) changeId!: string;
+  @ApiProperty({ enum: CHANGE_STATUSES }) status!: ChangeStatus;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The request as made' })
+  request!: Record<string, unknown>;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Risk score, level, factors, route, policy version',
+  })
+  assessment?: Record<string, unknown>;
+  @ApiProperty({ type: [ApprovalDto] }) approvals!: ApprovalDto[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  window?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  deployment?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  deployed?: Record<string, unknown>;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  rolloutStages!: Record<string, unknown>[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  reviews!: Record<string, unknown>[];
+  @ApiPropertyOptional() outcome?: string;
+}

@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CHANGE_OUTCOMES,
+  GATE_VERDICTS,
+  type ChangeOutcome,
+  type GateVerdict,
+} from '../../domain/commands';
+import { TimeWindowDto } from './request-change.dto';
+
+export class ScheduleChangeDto {
+  @ApiProperty({ type: TimeWindowDto })
+  @ValidateNested()
+  @Type(() => TimeWindowDto)
+  window!: TimeWindowDto;
+}
+
+export class DeployedVersionDto {
+  @ApiPropertyOptional({ example: '2026.11.23-1' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  version?: string;
+
+  @ApiPropertyOptional({ example: '9f1c2ab' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  commit?: string;
+}
+
+export class StartDeploymentDto extends DeployedVersionDto {
+  @ApiPropertyOptional({ example: 'gha-run-88123' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  deploymentId?: string;
+}
+
+export class GateResultDto {
+  @ApiProperty({ example: 'error-rate' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ enum: GATE_VERDICTS })
+  @IsIn(GATE_VERDICTS)
+  verdict!: GateVerdict;
+
+  @ApiPropertyOptional({ example: 0.4 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  observed?: number;
+
+  @ApiPropertyOptional({ example: 1 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  threshold?: number;
+}
+
+export class CompleteRolloutStageDto {
+  @ApiProperty({ example: 'canary' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  stage!: string;
+
+  @ApiProperty({ example: 5, minimum: 0, maximum: 100 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100)
+  percent!: number;
+
+  @ApiProperty({ type: [GateResultDto] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => GateResultDto)
+  gates!: GateResultDto[];
+}
+
+export class VerifyChangeDto {
+  @ApiPropertyOptional({ example: 'Dashboards green for 30 minutes' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
+}
+
+export class RollBackChangeDto {
+  @ApiProperty({ example: 'p99 latency doubled at 25%' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  reason!: string;
+
+  @ApiPropertyOptional({ example: '2026.11.22-3' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  toVersion?: string;
+}
+
+export class CloseChangeDto {
+  @ApiProperty({ enum: CHANGE_OUTCOMES })
+  @IsIn(CHANGE_OUTCOMES)
+  outcome!: ChangeOutcome;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
+}

@@ -1,0 +1,36 @@
+import { Command } from '@nestjs/cqrs';
+import type { ChangeCommand } from '../domain/commands';
+import type { ChangeStatus } from '../domain/change-state';
+
+/** Where a command came from, recorded in every event's metadata. */
+export interface CommandOrigin {
+  /** `api`, `webhook:<format>` or `kafka:<topic>`. */
+  readonly source: string;
+  readonly correlationId: string;
+  readonly causationId?: string | null;
+}
+
+export interface ChangeCommandResult {
+  readonly changeId: string;
+  readonly status: ChangeStatus;
+  readonly revision: number;
+  readonly events: ReadonlyArray<{
+    readonly type: string;
+    readonly revision: number;
+    readonly position: string;
+    readonly hash: string;
+  }>;
+}
+
+/**
+ * The one CQRS command that carries any of the change's domain commands (ApproveChange,
+ * RollBackChange, …) to the decider: they all take the same path, load → decide → append.
+ */
+export class ExecuteChangeCommand extends Command<ChangeCommandResult> {
+  constructor(
+    readonly command: ChangeCommand,
+    readonly origin: CommandOrigin,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,25 @@
+import type { EventStore } from '../../ledger/event-store';
+import type { RecordedEvent } from '../../ledger/ledger-event';
+import { initialState, type ChangeState } from '../domain/change-state';
+import type { ChangeEvent } from '../domain/events';
+import { evolve } from '../domain/evolve';
+import { changeStreamId } from './change-stream';
+
+export interface LoadedChange {
+  readonly state: ChangeState;
+  /** Last revision of the change's stream; -1 when it does not exist. */
+  readonly revision: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+/** The stored event as the decider sees it: its type and data, nothing about storage. */
+export function asChangeEvent(event: RecordedEvent): ChangeEvent {
+  return { type: event.type, data: event.data } as unknown as ChangeEvent;
+}
+
+/** Folds a change's stream into its current state. */
+export async function loadChange(store: EventStore, changeId: string): Promise<LoadedChange> {
+  const events = await store.readStream(changeStreamId(changeId));
+  const state = events.reduce((s, e) => evolve(s, asChangeEvent(e)), initialState);
+  return { state, revision: events.length - 1, events };
+}

@@ -1,0 +1,31 @@
+import { isQuorumReached } from './approval-quorum';
+import type { GivenApproval } from './change-state';
+
+const approvals = (...cab: boolean[]) =>
+  new Map<string, GivenApproval>(
+    cab.map((countsAsCab, i) => [`p${i}`, { at: '2030-01-01T09:00:00Z', countsAsCab }]),
+  );
+
+describe('isQuorumReached', () => {
+  const peerReview = { requiredApprovals: 1, requiresCab: false };
+  const cab = { requiredApprovals: 2, requiresCab: true };
+
+  it('needs as many distinct approvers as the route requires', () => {
+    expect(isQuorumReached(approvals(), peerReview)).toBe(false);
+    expect(isQuorumReached(approvals(false), peerReview)).toBe(true);
+    expect(isQuorumReached(approvals(false, false), peerReview)).toBe(true);
+  });
+
+  it('is reached with no approvals when none are required', () => {
+    expect(isQuorumReached(approvals(), { requiredApprovals: 0, requiresCab: false })).toBe(true);
+  });
+
+  it('needs a CAB approver among them when the route requires the CAB', () => {
+    expect(isQuorumReached(approvals(true), cab)).toBe(false);
+    expect(isQuorumReached(approvals(false, false), cab)).toBe(false);
+    expect(isQuorumReached(approvals(false, false, false), cab)).toBe(false);
+    expect(isQuorumReached(approvals(false, true), cab)).toBe(true);
+    expect(isQuorumReached(approvals(true, false), cab)).toBe(true);
+    expect(isQuorumReached(approvals(true, true), cab)).toBe(true);
+  });
+});

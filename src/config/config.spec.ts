@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded store on port 3000 with ./data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      eventStore: 'embedded',
+      dataDir: resolve('./data'),
+      databaseUrl: null,
+      apiKeysFile: null,
+      production: false,
+      bodyLimitBytes: 1_048_576,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://x@db/ledger',
+      API_KEYS_FILE: '/etc/keys.json',
+      LOG_LEVEL: 'debug',
+      BODY_LIMIT_BYTES: '2048',
+      FEED_POLL_MS: '50',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      eventStore: 'postgres',
+      databaseUrl: 'postgres://x@db/ledger',
+      apiKeysFile: '/etc/keys.json',
+      logLevel: 'debug',
+      bodyLimitBytes: 2048,
+      feedPollMs: 50,
+    });
+  });
+
+  it('names every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', EVENT_STORE: 'mongo', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/PORT[^]*EVENT_STORE|EVENT_STORE[^]*PORT/);
+    expect(problems.some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
+  });
+
+  it('requires the connection a store needs', () => {
+    expect(() => loadConfig({ EVENT_STORE: 'postgres' })).toThrow(/DATABASE_URL is required/);
+    expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(
+      /EVENTSTORE_CONNECTION_STRING is required/,
+    );
+  });
+
+  it('refuses the public demo keys in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS_FILE is required/);
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS_FILE: 'k.json' }).production).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+
+export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
+
+/** Everything the service reads from its environment, validated once at start-up. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly eventStore: EventStoreKind;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly eventStoreConnectionString: string | null;
+  /** Null: the demo keys in config/demo-api-keys.json (refused when NODE_ENV=production). */
+  readonly apiKeysFile: string | null;
+  readonly production: boolean;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  readonly feedPollMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return value;
+  };
+  const text = (name: string): string | null => {
+    const raw = env[name]?.trim();
+    return raw ? raw : null;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const eventStore = oneOf<EventStoreKind>(
+    'EVENT_STORE',
+    ['embedded', 'postgres', 'eventstoredb'],
+    'embedded',
+  );
+  const databaseUrl = text('DATABASE_URL');
+  const eventStoreConnectionString = text('EVENTSTORE_CONNECTION_STRING');
+  if (eventStore === 'postgres' && databaseUrl === null) {
+    problems.push('DATABASE_URL is required when EVENT_STORE=postgres');
+  }
+  if (eventStore === 'eventstoredb' && eventStoreConnectionString === null) {
+    problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
+  }
+  const production = env.NODE_ENV === 'production';
+  const apiKeysFile = text('API_KEYS_FILE');
+  if (production && apiKeysFile === null) {
+    problems.push('API_KEYS_FILE is required when NODE_ENV=production (the demo keys are public)');
+  }
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 1, 65535),
+    host: text('HOST') ?? '127.0.0.1',
+    eventStore,
+    dataDir: resolve(text('DATA_DIR') ?? './data'),
+    databaseUrl,
+    eventStoreConnectionString,
+    apiKeysFile: apiKeysFile === null ? null : resolve(apiKeysFile),
+    production,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    feedPollMs: integer('FEED_POLL_MS', 250, 10, 60_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export const APP_CONFIG = Symbol('AppConfig');

@@ -1,0 +1,117 @@
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../changes/domain/domain-error';
+import {
+  DuplicateEventConflict,
+  StoreUnavailable,
+  StreamDeleted,
+  UnstorableEvent,
+  WrongExpectedRevision,
+} from '../ledger/ledger-errors';
+import { InvalidPosition } from '../ledger/adapters/sql/sql-position';
+import { InvalidCursor } from '../projections/change-catalog/list-changes';
+import { InvalidRequest, PROBLEM_CONTENT_TYPE, problemType, type ProblemFields } from './problem';
+
+const HTTP_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Codes for the errors the framework raises itself (routing, guards, body parsing). */
+const HTTP_CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'body-too-large',
+  415: 'unsupported-media-type',
+};
+
+const DOMAIN_STATUS = { 'not-found': 404, conflict: 409, rule: 422 } as const;
+
+function titled(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Pick<ProblemFields, 'errors' | 'actualRevision'> = {},
+): ProblemFields {
+  return { title: HTTP_TITLES[status] ?? 'Error', status, code, detail, ...extra };
+}
+
+export function toProblem(error: unknown): ProblemFields {
+  if (error instanceof InvalidRequest) {
+    return titled(400, 'invalid-request', error.message, { errors: error.errors });
+  }
+  if (error instanceof DomainError) {
+    return titled(DOMAIN_STATUS[error.kind], error.code, error.message);
+  }
+  if (error instanceof WrongExpectedRevision) {
+    return titled(409, 'concurrent-write', `${error.message}; retry the request`, {
+      actualRevision: error.actual,
+    });
+  }
+  if (error instanceof DuplicateEventConflict) return titled(409, 'duplicate-event', error.message);
+  if (error instanceof UnstorableEvent) return titled(400, 'unstorable-event', error.message);
+  if (error instanceof InvalidPosition) {
+    return titled(400, 'invalid-position', error.message, {
+      errors: [{ field: 'after', reason: 'not a position handed out by this ledger' }],
+    });
+  }
+  if (error instanceof InvalidCursor) {
+    return titled(400, 'invalid-cursor', error.message, {
+      errors: [{ field: 'cursor', reason: error.message }],
+    });
+  }
+  if (error instanceof StreamDeleted) return titled(404, 'stream-deleted', error.message);
+  if (error instanceof StoreUnavailable) return titled(503, 'store-unavailable', error.message);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    const detail =
+      typeof message === 'string'
+        ? message
+        : Array.isArray(message)
+          ? message.join('; ')
+          : error.message;
+    return titled(status, HTTP_CODES[status] ?? `http-${status}`, detail);
+  }
+  return titled(500, 'internal-error', 'an unexpected error occurred');
+}
+
+/** Every error leaves as application/problem+json (RFC 9457); only our bugs become a 500. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      this.logger.error(error instanceof Error ? error.stack : String(error), request.url);
+    }
+    void http
+      .getResponse<FastifyReply>()
+      .status(problem.status)
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send({ type: problemType(problem.code), instance: request.url, ...problem });
+  }
+}

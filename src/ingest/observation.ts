@@ -1,0 +1,91 @@
+/**
+ * What an ingested message says happened, in our words, whatever format it came in.
+ * `sourceId` is the sender's own identity for the occurrence: ledger event ids are derived
+ * from it (UUID v5), so a redelivered or replayed message never records a second event.
+ */
+interface ObservationBase {
+  /** Format that produced it: cdevents, alertmanager, github, generic. */
+  readonly format: string;
+  readonly sourceId: string;
+  /** ISO-8601 instant the sender says it happened. */
+  readonly occurredAt: string;
+}
+
+export type DeploymentPhase =
+  'started' | 'stage' | 'succeeded' | 'failed' | 'rolledback' | 'removed';
+
+export interface DeploymentObservation extends ObservationBase {
+  readonly kind: 'deployment';
+  readonly phase: DeploymentPhase;
+  readonly service: string;
+  readonly environment: string;
+  readonly version?: string;
+  readonly commit?: string;
+  /** Our change id when the sender names it (payload field or label). */
+  readonly changeId?: string;
+  readonly deploymentId?: string;
+  readonly stage?: string;
+  readonly percent?: number;
+  /** Who or what deployed, as the sender names it (pipeline, bot, user). */
+  readonly actor?: string;
+  readonly url?: string;
+}
+
+export interface ChangeMergedObservation extends ObservationBase {
+  readonly kind: 'change-merged';
+  readonly repository?: string;
+  readonly commit?: string;
+  readonly pullRequest?: string;
+  readonly service?: string;
+  readonly changeId?: string;
+}
+
+export interface AlertObservation extends ObservationBase {
+  readonly kind: 'alert';
+  readonly status: 'firing' | 'resolved';
+  /** Stable identity of the alert instance (Alertmanager: fingerprint + startsAt). */
+  readonly alertId: string;
+  readonly name: string;
+  readonly service: string;
+  readonly environment?: string;
+  readonly severity: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly startsAt: string;
+  readonly endsAt?: string;
+  readonly summary?: string;
+  readonly url?: string;
+}
+
+export interface IncidentObservation extends ObservationBase {
+  readonly kind: 'incident';
+  readonly status: 'detected' | 'reported' | 'resolved';
+  readonly incidentId: string;
+  readonly service: string;
+  readonly environment?: string;
+  readonly description?: string;
+  readonly url?: string;
+}
+
+export type Observation =
+  DeploymentObservation | ChangeMergedObservation | AlertObservation | IncidentObservation;
+
+/** A message as it arrived: raw body bytes and headers (Kafka headers or HTTP headers). */
+export interface InboundMessage {
+  readonly body: Buffer;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The message cannot be understood; it goes to the dead-letter topic with this reason. */
+export class MalformedMessage extends Error {
+  constructor(
+    readonly reason: string,
+    readonly field?: string,
+  ) {
+    super(field ? `${field}: ${reason}` : reason);
+    this.name = 'MalformedMessage';
+  }
+}
+
+/** Turns one inbound message into what it reports; throws MalformedMessage, never guesses. */
+export type Normalizer = (message: InboundMessage) => Observation[];

@@ -1,0 +1,62 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '../../src/config/config';
+import { createApp } from '../../src/create-app';
+
+/** Keys from config/demo-api-keys.json, the same the README walk-through uses. */
+export const KEYS = {
+  alice: 'alice-demo-key', // requester
+  bob: 'bob-demo-key', // approver
+  carol: 'carol-demo-key', // approver + cab
+  ci: 'ci-demo-key', // deployer + ingest
+  audrey: 'audrey-demo-key', // auditor
+  root: 'admin-demo-key', // admin
+} as const;
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  contentType: string;
+  body: T;
+}
+
+/** The real service on a loopback port, spoken to over real HTTP. */
+export class RunningApp {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly baseUrl: string,
+  ) {}
+
+  static async start(env: Record<string, string>): Promise<RunningApp> {
+    const app = await createApp(loadConfig({ LOG_LEVEL: 'warn', ...env }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address() as { port: number };
+    return new RunningApp(app, `http://127.0.0.1:${address.port}`);
+  }
+
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: {
+      key?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const contentType = response.headers.get('content-type') ?? '';
+    const text = await response.text();
+    const parsed: unknown = contentType.includes('json') && text ? JSON.parse(text) : text;
+    return { status: response.status, contentType, body: parsed as T };
+  }
+
+  close(): Promise<void> {
+    return this.app.close();
+  }
+}
