@@ -20,13 +20,14 @@ const common = {
 };
 
 module.exports = {
+  // Jest reads the timeout from the top level only; integration suites wait on real servers.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testTimeout: 120000,
     },
   ],
 };

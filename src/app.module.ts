@@ -6,6 +6,7 @@ import { ChangesModule } from './changes/changes.module';
 import type { AppConfig } from './config/config';
 import { ProblemFilter } from './http/problem.filter';
 import { strictValidationPipe } from './http/validation';
+import { IngestModule } from './ingest/ingest.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProjectionsModule } from './projections/projections.module';
@@ -22,6 +23,7 @@ export class AppModule {
         ObservabilityModule,
         AuthModule,
         ChangesModule,
+        IngestModule,
         LedgerModule,
         ProjectionsModule,
       ],

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { RawBodyRequest } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
 import { ProblemDto } from './http/api-problems.decorator';
@@ -20,6 +22,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: new PinoNestLogger(logger),
     // Start-up failures reach the caller (main prints them and exits; tests see them).
     abortOnError: false,
+    // Webhook signatures are computed over the exact bytes received.
+    rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
 
@@ -57,6 +61,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
   app.enableShutdownHooks();
   await app.init();
+  // CloudEvents structured mode (CDEvents): kept as bytes, the ingest controller parses them.
+  fastify.addContentTypeParser(
+    'application/cloudevents+json',
+    { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes },
+    (request: RawBodyRequest<FastifyRequest>, body: Buffer, done) => {
+      request.rawBody = body;
+      done(null, body);
+    },
+  );
 
   return app;
 }

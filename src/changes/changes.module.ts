@@ -8,5 +8,6 @@ import { ExecuteChangeCommandHandler } from './application/execute-change-comman
 @Module({
   controllers: [ChangeCommandsController, ChangeQueriesController],
   providers: [ExecuteChangeCommandHandler, ChangeQueries, Clock],
+  exports: [ExecuteChangeCommandHandler],
 })
 export class ChangesModule {}

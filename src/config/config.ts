@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly feedPollMs: number;
+  /** Shared secret GitHub signs webhook bodies with; null refuses GitHub webhooks. */
+  readonly githubWebhookSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     feedPollMs: integer('FEED_POLL_MS', 250, 10, 60_000),
+    githubWebhookSecret: text('GITHUB_WEBHOOK_SECRET'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,18 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { AuthenticatedRequest } from '../auth/access.decorators';
 import type { CommandOrigin } from '../changes/application/execute-change-command';
+import { InvalidRequest } from './problem';
 
-const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+const TOKEN = /^[\w.:-]{1,128}$/;
 
-/** Source and correlation id of an API call; a caller's X-Correlation-Id is kept when sane. */
+/**
+ * Source, correlation id and idempotency key of an API call. A caller's X-Correlation-Id is
+ * kept when sane; an Idempotency-Key makes a retried request answer with what the first one
+ * recorded instead of recording twice. Keys are scoped to the principal.
+ */
 export const ApiOrigin = createParamDecorator(
   (_: unknown, context: ExecutionContext): CommandOrigin => {
     const request = context
       .switchToHttp()
-      .getRequest<{ headers: Record<string, string | string[] | undefined> }>();
-    const given = request.headers['x-correlation-id'];
+      .getRequest<
+        AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> }
+      >();
+    const correlation = request.headers['x-correlation-id'];
     const correlationId =
-      typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-    return { source: 'api', correlationId };
+      typeof correlation === 'string' && TOKEN.test(correlation) ? correlation : randomUUID();
+    const key = request.headers['idempotency-key'];
+    if (key === undefined) return { source: 'api', correlationId };
+    if (typeof key !== 'string' || !TOKEN.test(key)) {
+      throw new InvalidRequest([
+        {
+          field: 'Idempotency-Key',
+          reason: 'must be 1 to 128 letters, digits, ".", ":", "_" or "-"',
+        },
+      ]);
+    }
+    return { source: 'api', correlationId, idempotencyKey: `${request.principal?.id}:${key}` };
   },
 );

@@ -7,11 +7,11 @@ import {
 import { DomainError } from '../changes/domain/domain-error';
 import {
   DuplicateEventConflict,
+  InvalidPosition,
   StoreUnavailable,
   UnstorableEvent,
   WrongExpectedRevision,
 } from '../ledger/ledger-errors';
-import { InvalidPosition } from '../ledger/adapters/sql/sql-position';
 import { InvalidRequest } from './problem';
 import { toProblem } from './problem.filter';
 

@@ -9,12 +9,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../changes/domain/domain-error';
 import {
   DuplicateEventConflict,
+  InvalidPosition,
   StoreUnavailable,
   StreamDeleted,
   UnstorableEvent,
   WrongExpectedRevision,
 } from '../ledger/ledger-errors';
-import { InvalidPosition } from '../ledger/adapters/sql/sql-position';
+import { MalformedMessage } from '../ingest/observation';
 import { InvalidCursor } from '../projections/change-catalog/list-changes';
 import { InvalidRequest, PROBLEM_CONTENT_TYPE, problemType, type ProblemFields } from './problem';
 
@@ -72,6 +73,11 @@ export function toProblem(error: unknown): ProblemFields {
   if (error instanceof InvalidPosition) {
     return titled(400, 'invalid-position', error.message, {
       errors: [{ field: 'after', reason: 'not a position handed out by this ledger' }],
+    });
+  }
+  if (error instanceof MalformedMessage) {
+    return titled(400, 'malformed-message', error.message, {
+      errors: [{ field: error.field ?? 'body', reason: error.reason }],
     });
   }
   if (error instanceof InvalidCursor) {

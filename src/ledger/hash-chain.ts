@@ -63,11 +63,16 @@ export function chainEvents(
   });
 }
 
-/** Same event content: what makes a re-append with a known eventId an idempotent no-op. */
+/** What an event says happened: its type and data, who did it and when. */
+function substance({ type, data, metadata }: ProposedEvent): string | undefined {
+  return canonicalize({ type, data, actor: metadata.actor, occurredAt: metadata.occurredAt });
+}
+
+/**
+ * Same substance on the same stream makes a re-append with a known eventId an idempotent
+ * no-op. How the copy was delivered (source, correlation and causation ids: a Kafka offset, a
+ * webhook request id) is left out: a redelivery by another route is still the same event.
+ */
 export function sameContent(stored: RecordedEvent, proposed: ProposedEvent, streamId: string) {
-  return (
-    stored.streamId === streamId &&
-    canonicalize({ type: stored.type, data: stored.data, metadata: stored.metadata }) ===
-      canonicalize({ type: proposed.type, data: proposed.data, metadata: proposed.metadata })
-  );
+  return stored.streamId === streamId && substance(stored) === substance(proposed);
 }

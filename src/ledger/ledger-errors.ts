@@ -51,3 +51,11 @@ export class StreamDeleted extends Error {
     this.name = 'StreamDeleted';
   }
 }
+
+/** A feed position this store never handed out (a typo, or another store's position). */
+export class InvalidPosition extends Error {
+  constructor(readonly position: string) {
+    super(`not a position of this store: ${JSON.stringify(position)}`);
+    this.name = 'InvalidPosition';
+  }
+}

@@ -1,11 +1,26 @@
 import { mkdirSync } from 'node:fs';
+import { ALERT_STREAM_PREFIX, INCIDENT_STREAM_PREFIX } from '../alerts/domain/alert-events';
+import { CHANGE_STREAM_PREFIX } from '../changes/application/change-stream';
 import type { AppConfig } from '../config/config';
+import {
+  REPOSITORY_STREAM_PREFIX,
+  SERVICE_STREAM_PREFIX,
+} from '../deployments/domain/service-events';
 import type { EventStore } from '../ledger/event-store';
 import { SqlEventStore } from '../ledger/adapters/sql/sql-event-store';
 import { openEventStoreDbStore } from '../ledger/adapters/eventstoredb/open-eventstoredb-store';
 import { PgSqlClient } from '../sql/pg-sql-client';
 import { PGliteSqlClient } from '../sql/pglite-sql-client';
 import type { SqlClient } from '../sql/sql-client';
+
+/** Every stream category the ledger writes; EventStoreDB's $all is filtered to these. */
+const LEDGER_STREAM_PREFIXES = [
+  CHANGE_STREAM_PREFIX,
+  SERVICE_STREAM_PREFIX,
+  REPOSITORY_STREAM_PREFIX,
+  ALERT_STREAM_PREFIX,
+  INCIDENT_STREAM_PREFIX,
+];
 
 /** The event store, and the SQL database that holds the read models whatever the store is. */
 export interface Storage {
@@ -32,7 +47,9 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       return { sql, store, close: () => store.close() };
     }
     case 'eventstoredb': {
-      const store = await openEventStoreDbStore(config.eventStoreConnectionString as string);
+      const store = await openEventStoreDbStore(config.eventStoreConnectionString as string, {
+        streamPrefixes: LEDGER_STREAM_PREFIXES,
+      });
       return {
         sql,
         store,

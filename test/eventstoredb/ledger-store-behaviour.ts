@@ -3,7 +3,7 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { EventStoreDbEventStore } from '../../src/ledger/adapters/eventstoredb/eventstoredb-event-store';
 import { UnreadableLedgerEvent } from '../../src/ledger/adapters/eventstoredb/esdb-event-mapping';
 import { openEventStoreDbStore } from '../../src/ledger/adapters/eventstoredb/open-eventstoredb-store';
-import { InvalidPosition } from '../../src/ledger/adapters/sql/sql-position';
+import { InvalidPosition } from '../../src/ledger/ledger-errors';
 import { GENESIS_HASH, hashEnvelope } from '../../src/ledger/hash-chain';
 import type { EventMetadata, ProposedEvent, RecordedEvent } from '../../src/ledger/ledger-event';
 import {

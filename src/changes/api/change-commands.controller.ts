@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -11,6 +12,7 @@ import {
 import { CurrentPrincipal, RequireRoles } from '../../auth/access.decorators';
 import type { Principal } from '../../auth/role';
 import { Clock } from '../../common/clock';
+import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import { ApiOrigin } from '../../http/command-origin.decorator';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import {
@@ -18,7 +20,7 @@ import {
   type ChangeCommandResult,
   type CommandOrigin,
 } from '../application/execute-change-command';
-import type { ChangeCommand } from '../domain/commands';
+import type { ChangeCommand, ChangeCommandBody, ChangeCommandKind } from '../domain/commands';
 import {
   CloseChangeDto,
   CompleteRolloutStageDto,
@@ -38,17 +40,19 @@ import {
   RejectChangeDto,
 } from './dto/review-decision.dto';
 
-type CommandFields<K extends ChangeCommand['kind']> = Omit<
-  Extract<ChangeCommand, { kind: K }>,
-  'kind' | 'changeId' | 'actor' | 'at'
->;
+type CommandFields<K extends ChangeCommandKind> = Omit<ChangeCommandBody<K>, 'kind'>;
 
-const changeId = new ParseUUIDPipe({ version: '4' });
+const changeId = new ParseUUIDPipe();
 
 /** Every state change of a change goes through here; the actor is the authenticated key. */
 @ApiTags('changes')
 @ApiBearerAuth()
 @ApiProblems()
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retrying with the same key returns what the first request recorded',
+})
 @Controller('changes')
 export class ChangeCommandsController {
   constructor(
@@ -65,7 +69,12 @@ export class ChangeCommandsController {
     @CurrentPrincipal() actor: Principal,
     @ApiOrigin() origin: CommandOrigin,
   ) {
-    return this.execute('RequestChange', randomUUID(), actor, origin, { request: body });
+    // A retried request with the same Idempotency-Key names the same change.
+    const id =
+      origin.idempotencyKey === undefined
+        ? randomUUID()
+        : deterministicEventId(origin.idempotencyKey, 'change');
+    return this.execute('RequestChange', id, actor, origin, { request: body });
   }
 
   @Post(':id/approvals')
@@ -236,7 +245,7 @@ export class ChangeCommandsController {
     return this.execute('CancelChange', id, actor, origin, body);
   }
 
-  private execute<K extends ChangeCommand['kind']>(
+  private execute<K extends ChangeCommandKind>(
     kind: K,
     id: string,
     actor: Principal,

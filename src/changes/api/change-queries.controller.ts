@@ -6,7 +6,7 @@ import { ChangeViewDto, RecordedEventDto } from './dto/change-responses.dto';
 import { ListChangesQuery } from './dto/list-changes.query';
 import { ChangeListDto } from './dto/change-list.dto';
 
-const changeId = new ParseUUIDPipe({ version: '4' });
+const changeId = new ParseUUIDPipe();
 
 /** Reading needs any valid key: every role may see the record. */
 @ApiTags('changes')

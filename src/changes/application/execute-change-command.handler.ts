@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
-import type { ProposedEvent } from '../../ledger/ledger-event';
+import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import type { ProposedEvent, RecordedEvent } from '../../ledger/ledger-event';
+import { proposeEvent } from '../../ledger/propose-event';
 import { WrongExpectedRevision } from '../../ledger/ledger-errors';
 import { Metrics } from '../../observability/metrics';
+import type { ChangeStatus } from '../domain/change-state';
 import { decide } from '../domain/decide';
 import { evolve } from '../domain/evolve';
 import type { ChangeEvent } from '../domain/events';
@@ -19,27 +22,54 @@ import { loadChange } from './load-change';
 /** Optimistic concurrency: a lost race re-decides on the new state, a few times at most. */
 const MAX_ATTEMPTS = 5;
 
-export const EVENT_SCHEMA_VERSION = 1;
+function eventIdFor(origin: CommandOrigin, index: number): string {
+  return origin.idempotencyKey === undefined
+    ? randomUUID()
+    : deterministicEventId(origin.idempotencyKey, index);
+}
 
 function propose(
   event: ChangeEvent,
+  index: number,
   actor: string,
   at: string,
   origin: CommandOrigin,
 ): ProposedEvent {
+  return proposeEvent(eventIdFor(origin, index), event.type, event.data, {
+    actor,
+    source: origin.source,
+    correlationId: origin.correlationId,
+    causationId: origin.causationId ?? null,
+    occurredAt: at,
+  });
+}
+
+/** The events an earlier delivery of the same occurrence already recorded, if any. */
+function alreadyRecorded(events: readonly RecordedEvent[], origin: CommandOrigin): RecordedEvent[] {
+  if (origin.idempotencyKey === undefined) return [];
+  const first = deterministicEventId(origin.idempotencyKey, 0);
+  const start = events.findIndex((e) => e.eventId === first);
+  if (start < 0) return [];
+  const key = origin.idempotencyKey;
+  return events.slice(start).filter((e, i) => e.eventId === deterministicEventId(key, i));
+}
+
+function result(
+  changeId: string,
+  status: ChangeStatus,
+  revision: number,
+  events: readonly RecordedEvent[],
+): ChangeCommandResult {
   return {
-    eventId: randomUUID(),
-    type: event.type,
-    // Exactly the JSON that is stored, so the hash computed now is the hash recomputed later.
-    data: JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>,
-    metadata: {
-      actor,
-      source: origin.source,
-      correlationId: origin.correlationId,
-      causationId: origin.causationId ?? null,
-      occurredAt: at,
-      schemaVersion: EVENT_SCHEMA_VERSION,
-    },
+    changeId,
+    status,
+    revision,
+    events: events.map(({ type, revision: r, position, hash }) => ({
+      type,
+      revision: r,
+      position,
+      hash,
+    })),
   };
 }
 
@@ -52,9 +82,11 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
 
   async execute({ command, origin }: ExecuteChangeCommand): Promise<ChangeCommandResult> {
     for (let attempt = 1; ; attempt += 1) {
-      const { state, revision } = await loadChange(this.store, command.changeId);
+      const { state, revision, events } = await loadChange(this.store, command.changeId);
+      const recorded = alreadyRecorded(events, origin);
+      if (recorded.length > 0) return result(command.changeId, state.status, revision, recorded);
       const decided = decide(command, state);
-      const proposed = decided.map((e) => propose(e, command.actor.id, command.at, origin));
+      const proposed = decided.map((e, i) => propose(e, i, command.actor.id, command.at, origin));
       try {
         const appended = await this.store.append(
           changeStreamId(command.changeId),
@@ -62,17 +94,8 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
           proposed,
         );
         for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
-        return {
-          changeId: command.changeId,
-          status: decided.reduce(evolve, state).status,
-          revision: appended.lastRevision,
-          events: appended.events.map(({ type, revision: r, position, hash }) => ({
-            type,
-            revision: r,
-            position,
-            hash,
-          })),
-        };
+        const status = decided.reduce(evolve, state).status;
+        return result(command.changeId, status, appended.lastRevision, appended.events);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;
         this.metrics.appendConflicts.inc();

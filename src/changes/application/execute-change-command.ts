@@ -8,6 +8,12 @@ export interface CommandOrigin {
   readonly source: string;
   readonly correlationId: string;
   readonly causationId?: string | null;
+  /**
+   * The sender's identity for this occurrence (an ingested message, a retried request):
+   * event ids derive from it, and a command whose events are already recorded is not decided
+   * again but answered with what was recorded.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface ChangeCommandResult {

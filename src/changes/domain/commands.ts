@@ -140,3 +140,8 @@ const COMMAND_KIND_INDEX: { readonly [K in ChangeCommandKind]: null } = {
 };
 
 export const CHANGE_COMMAND_KINDS = Object.keys(COMMAND_KIND_INDEX) as readonly ChangeCommandKind[];
+
+/** What a command says beyond who, when and which change: the caller supplies those. */
+export type ChangeCommandBody<K extends ChangeCommandKind = ChangeCommandKind> = K extends K
+  ? Omit<Extract<ChangeCommand, { kind: K }>, 'changeId' | 'actor' | 'at'>
+  : never;

@@ -145,14 +145,31 @@ describe('what the adapter refuses to store', () => {
       event({ metadata: { ...META, $correlationId: 'x' } as EventMetadata }),
       /reserved/,
     ],
+    ['a NUL in data', 'change-1', event({ data: { note: 'a\u0000b' } }), /NUL/],
+    ['a NUL in a data key', 'change-1', event({ data: { 'a\u0000': 1 } }), /data key/],
+    [
+      'a NUL deep in metadata',
+      'change-1',
+      event({ metadata: { ...META, actor: '\u0000' } }),
+      /NUL/,
+    ],
+    [
+      'a lone surrogate in a list',
+      'change-1',
+      event({ data: { l: ['ok', '\ud800'] } }),
+      /surrogate/,
+    ],
+    ['a NUL in the stream name', 'change-\u0000', event(), /streamId/],
   ])('refuses %s', (_what, stream, proposed, reason) => {
     const check = () => assertStorable(stream, proposed, PREFIXES);
     expect(check).toThrow(UnstorableEvent);
     expect(check).toThrow(reason);
   });
 
-  it('accepts a well-formed event on a ledger stream', () => {
+  it('accepts a well-formed event on a ledger stream, emoji and escapes included', () => {
     expect(() => assertStorable('service-checkout', event(), PREFIXES)).not.toThrow();
+    const text = event({ data: { s: '🚀 \\u0000 is text, \u2028 too' } });
+    expect(() => assertStorable('change-1', text, PREFIXES)).not.toThrow();
   });
 
   it('tells system events and ledger streams apart', () => {

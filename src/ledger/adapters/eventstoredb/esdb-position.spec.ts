@@ -1,4 +1,4 @@
-import { InvalidPosition } from '../sql/sql-position';
+import { InvalidPosition } from '../../ledger-errors';
 import {
   compareEsdbPositions,
   decodeEsdbPosition,

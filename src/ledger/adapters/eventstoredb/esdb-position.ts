@@ -1,4 +1,4 @@
-import { InvalidPosition } from '../sql/sql-position';
+import { InvalidPosition } from '../../ledger-errors';
 
 /** A place in EventStoreDB's `$all`: the transaction log's commit and prepare positions. */
 export interface EsdbPosition {

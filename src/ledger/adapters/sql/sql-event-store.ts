@@ -148,7 +148,7 @@ export class SqlEventStore implements EventStore {
     });
   }
 
-  readAll(after: string | null, limit: number): Promise<RecordedEvent[]> {
+  async readAll(after: string | null, limit: number): Promise<RecordedEvent[]> {
     const cursor = after === null ? null : decodeSqlPosition(after);
     return this.guard(async () => {
       const rows = await this.sql.query<EventRow>(

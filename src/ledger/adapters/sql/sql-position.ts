@@ -1,3 +1,5 @@
+import { InvalidPosition } from '../../ledger-errors';
+
 /** Position in the SQL feed: "<transaction id>:<identity>", compared as a pair of integers. */
 export interface SqlPosition {
   readonly tx: string;
@@ -15,11 +17,4 @@ export function decodeSqlPosition(position: string): SqlPosition {
   const match = FORMAT.exec(position);
   if (!match) throw new InvalidPosition(position);
   return { tx: match[1], pos: match[2] };
-}
-
-export class InvalidPosition extends Error {
-  constructor(readonly position: string) {
-    super(`not a position of this store: ${JSON.stringify(position)}`);
-    this.name = 'InvalidPosition';
-  }
 }

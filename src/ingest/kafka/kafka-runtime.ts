@@ -1,0 +1,61 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { LedgerOutbox, LedgerOutboxStatus } from '../../outbox/ledger-outbox';
+import type { IngestConsumerStatus, KafkaIngestConsumer } from './ingest-consumer';
+
+export interface KafkaClusterView {
+  readonly brokers: number;
+  readonly controller: number | null;
+}
+
+/** The Kafka side of one instance: ingest consumer, ledger outbox, and an admin for checks. */
+export class KafkaRuntime {
+  private readonly admin: Admin;
+
+  constructor(
+    kafka: Kafka,
+    private readonly consumer: KafkaIngestConsumer,
+    private readonly outbox: LedgerOutbox | null,
+    private readonly logger: Logger,
+  ) {
+    this.admin = kafka.admin();
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await this.consumer.start();
+    await this.outbox?.start();
+    this.logger.info({ outbox: this.outbox !== null }, 'Kafka ingest started');
+  }
+
+  /** Stops everything it can, even when one part fails, and reports the first failure. */
+  async stop(): Promise<void> {
+    const results = await Promise.allSettled([
+      this.consumer.stop(),
+      this.outbox?.stop(),
+      this.admin.disconnect(),
+    ]);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** The cluster as the brokers describe it; rejects after `timeoutMs`. */
+  async describeCluster(timeoutMs: number): Promise<KafkaClusterView> {
+    const request = this.admin.describeCluster();
+    // The request keeps retrying after the timeout wins: its eventual failure is not news.
+    request.catch(() => undefined);
+    const timeout = sleep(timeoutMs, null);
+    const cluster = await Promise.race([request, timeout]);
+    if (cluster === null) throw new Error(`no answer from the brokers within ${timeoutMs} ms`);
+    return { brokers: cluster.brokers.length, controller: cluster.controller };
+  }
+
+  consumerStatus(): IngestConsumerStatus {
+    return this.consumer.status();
+  }
+
+  outboxStatus(): LedgerOutboxStatus | null {
+    return this.outbox?.status() ?? null;
+  }
+}

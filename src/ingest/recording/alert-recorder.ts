@@ -1,0 +1,94 @@
+import {
+  ALERT_STREAM_PREFIX,
+  INCIDENT_STREAM_PREFIX,
+  type AlertEvent,
+} from '../../alerts/domain/alert-events';
+import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import type { EventStore } from '../../ledger/event-store';
+import type { AlertObservation, IncidentObservation } from '../observation';
+import { appendIngested } from './append-ingested';
+import type { IngestOrigin, IngestOutcome } from './ingest-item';
+
+/** An alert's or incident's own stream, named after its identity at the source. */
+export function alertStreamId(alertId: string): string {
+  return `${ALERT_STREAM_PREFIX}${deterministicEventId(alertId, 'stream')}`;
+}
+
+export function incidentStreamId(incidentId: string): string {
+  return `${INCIDENT_STREAM_PREFIX}${deterministicEventId(incidentId, 'stream')}`;
+}
+
+function alertEvent(alert: AlertObservation): AlertEvent {
+  const { alertId, name, service, startsAt, format } = alert;
+  if (alert.status === 'firing') {
+    return {
+      type: 'AlertFired',
+      data: {
+        alertId,
+        name,
+        service,
+        environment: alert.environment,
+        severity: alert.severity,
+        labels: alert.labels,
+        startsAt,
+        summary: alert.summary,
+        url: alert.url,
+        format,
+        at: alert.occurredAt,
+      },
+    };
+  }
+  const seconds =
+    alert.endsAt === undefined ? null : (Date.parse(alert.endsAt) - Date.parse(startsAt)) / 1000;
+  return {
+    type: 'AlertResolved',
+    data: {
+      alertId,
+      name,
+      service,
+      startsAt,
+      endsAt: alert.endsAt,
+      secondsToResolve: seconds !== null && seconds >= 0 ? seconds : null,
+      format,
+      at: alert.occurredAt,
+    },
+  };
+}
+
+const INCIDENT_TYPES = {
+  detected: 'IncidentDetected',
+  reported: 'IncidentReported',
+  resolved: 'IncidentResolved',
+} as const;
+
+function incidentEvent(incident: IncidentObservation): AlertEvent {
+  const { incidentId, service, environment, description, url, format, occurredAt } = incident;
+  return {
+    type: INCIDENT_TYPES[incident.status],
+    data: { incidentId, service, environment, description, url, format, at: occurredAt },
+  };
+}
+
+/** Alerts and incidents: one stream each, appended wherever it ends, ids from the source. */
+export class AlertRecorder {
+  constructor(private readonly store: EventStore) {}
+
+  record(
+    observation: AlertObservation | IncidentObservation,
+    origin: IngestOrigin,
+  ): Promise<IngestOutcome> {
+    const [streamId, event] =
+      observation.kind === 'alert'
+        ? [alertStreamId(observation.alertId), alertEvent(observation)]
+        : [incidentStreamId(observation.incidentId), incidentEvent(observation)];
+    return appendIngested(
+      this.store,
+      streamId,
+      observation.sourceId,
+      [event],
+      `ingest:${observation.format}`,
+      observation.occurredAt,
+      origin,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import type { EventStore } from '../../ledger/event-store';
+import type { SqlClient } from '../../sql/sql-client';
+import { loadChange } from '../../changes/application/load-change';
+import type { ExistingChange } from '../../changes/domain/change-state';
+import type { DeploymentHistory } from '../../deployments/domain/deployment-history';
+import type { DeploymentObservedData } from '../../deployments/domain/service-events';
+import type { DeploymentObservation } from '../observation';
+
+export interface ChangeMatch {
+  readonly changeId: string;
+  readonly matchedBy: Exclude<DeploymentObservedData['matchedBy'], null>;
+}
+
+/** Changes that may be what a deploy is delivering, newest first; in flight ones first. */
+const CANDIDATES = `
+  SELECT change_id::text AS change_id FROM change_catalog
+  WHERE services @> ARRAY[$1::text] AND environment = $2
+    AND status IN ('approved', 'scheduled', 'deploying', 'deployed', 'verified')
+  ORDER BY (status = 'deploying') DESC, requested_at DESC
+  LIMIT 20`;
+
+const MIN_COMMIT_PREFIX = 7;
+
+/** Short and full SHAs name the same commit when one starts with the other. */
+function sameCommit(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return Math.min(x.length, y.length) >= MIN_COMMIT_PREFIX && (x.startsWith(y) || y.startsWith(x));
+}
+
+function matchesDeploy(change: ExistingChange, deploy: DeploymentObservation): ChangeMatch | null {
+  const commits = [change.request.externalRefs?.commit, change.deployment?.commit];
+  if (commits.some((commit) => sameCommit(commit, deploy.commit))) {
+    return { changeId: change.changeId, matchedBy: 'commit' };
+  }
+  if (deploy.version !== undefined && change.deployment?.version === deploy.version) {
+    return { changeId: change.changeId, matchedBy: 'version' };
+  }
+  return null;
+}
+
+/**
+ * Which change a reported deploy belongs to: the change the sender names; for a rollback,
+ * the change that put the rolled-back version there; else an approved or in-flight change
+ * of the same service and environment with the same commit (or deployment version).
+ */
+export class ChangeMatcher {
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+  ) {}
+
+  async match(
+    deploy: DeploymentObservation,
+    history: DeploymentHistory,
+    rollingBack: boolean,
+  ): Promise<ChangeMatch | null> {
+    if (deploy.changeId !== undefined) {
+      const { state } = await loadChange(this.store, deploy.changeId);
+      return state.status === 'none' ? null : { changeId: deploy.changeId, matchedBy: 'change-id' };
+    }
+    if (rollingBack) {
+      const changeId = history.current?.changeId;
+      return changeId ? { changeId, matchedBy: 'rollback-of' } : null;
+    }
+    if (deploy.commit === undefined && deploy.version === undefined) return null;
+    const rows = await this.sql.query<{ change_id: string }>(CANDIDATES, [
+      deploy.service,
+      deploy.environment,
+    ]);
+    for (const { change_id } of rows) {
+      const { state } = await loadChange(this.store, change_id);
+      const match = state.status === 'none' ? null : matchesDeploy(state, deploy);
+      if (match) return match;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,162 @@
+import { ExecuteChangeCommandHandler } from '../../changes/application/execute-change-command.handler';
+import { ExecuteChangeCommand } from '../../changes/application/execute-change-command';
+import { loadChange } from '../../changes/application/load-change';
+import type { ChangeCommand } from '../../changes/domain/commands';
+import { DomainError } from '../../changes/domain/domain-error';
+import {
+  deploymentHistory,
+  returnsToEarlierVersion,
+} from '../../deployments/domain/deployment-history';
+import {
+  serviceStreamId,
+  type DeploymentObservedData,
+  type ServiceEvent,
+} from '../../deployments/domain/service-events';
+import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import type { EventStore } from '../../ledger/event-store';
+import type { DeploymentObservation } from '../observation';
+import { ChangeMatcher, type ChangeMatch } from './change-matcher';
+import { changeCommandsForDeploy, ingestActor } from './change-commands-for-deploy';
+import type { IngestOrigin, IngestOutcome } from './ingest-item';
+import { appendIngested } from './append-ingested';
+
+/** How far back a service's stream is read to know what ran where. */
+const HISTORY_EVENTS = 500;
+
+/** Statuses in which any deploy of the change is one nobody approved. */
+const NOT_DEPLOYABLE = new Set(['awaiting-approval', 'deferred', 'rejected', 'cancelled']);
+
+interface Finding {
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/**
+ * Records one reported deploy: on its change's stream through the decider (when it matches
+ * one), and always on the service's stream, with a finding when nothing approved it. The
+ * service-stream events are written last, so finding them means the deploy is fully recorded.
+ */
+export class DeploymentRecorder {
+  constructor(
+    private readonly store: EventStore,
+    private readonly matcher: ChangeMatcher,
+    private readonly changes: ExecuteChangeCommandHandler,
+  ) {}
+
+  async record(deploy: DeploymentObservation, origin: IngestOrigin): Promise<IngestOutcome> {
+    const streamId = serviceStreamId(deploy.service);
+    const recent = await this.store.readStream(streamId, {
+      direction: 'backward',
+      limit: HISTORY_EVENTS,
+    });
+    const observedId = deterministicEventId(deploy.sourceId, 'DeploymentObserved');
+    if (recent.some((e) => e.eventId === observedId)) return { recorded: 0, alreadyRecorded: 1 };
+
+    const observed = recent
+      .filter((e) => e.type === 'DeploymentObserved')
+      .map((e) => e.data as unknown as DeploymentObservedData)
+      .reverse();
+    const history = deploymentHistory(observed, deploy.environment);
+    const rollback =
+      deploy.phase === 'succeeded' ? returnsToEarlierVersion(history, deploy.version) : null;
+    const phase = rollback ? 'rolledback' : deploy.phase;
+    const match = await this.matcher.match(deploy, history, phase === 'rolledback');
+    const finding = match
+      ? await this.applyToChange(deploy, phase, match, rollback?.toVersion ?? null, origin)
+      : this.unmatched(deploy, phase);
+
+    const at = deploy.occurredAt;
+    const events: ServiceEvent[] = [
+      {
+        type: 'DeploymentObserved',
+        data: {
+          service: deploy.service,
+          environment: deploy.environment,
+          phase,
+          version: deploy.version,
+          commit: deploy.commit,
+          deploymentId: deploy.deploymentId,
+          stage: deploy.stage,
+          percent: deploy.percent,
+          reportedBy: deploy.actor,
+          url: deploy.url,
+          format: deploy.format,
+          changeId: match?.changeId ?? null,
+          matchedBy: match?.matchedBy ?? null,
+          at,
+        },
+      },
+    ];
+    if (rollback) {
+      events.push({
+        type: 'RollbackDetected',
+        data: { service: deploy.service, environment: deploy.environment, ...rollback, at },
+      });
+    }
+    if (finding) {
+      events.push({
+        type: 'UnplannedDeploymentDetected',
+        data: {
+          service: deploy.service,
+          environment: deploy.environment,
+          version: deploy.version,
+          commit: deploy.commit,
+          deploymentId: deploy.deploymentId,
+          ...finding,
+          changeId: match?.changeId ?? null,
+          at,
+        },
+      });
+    }
+    const actor = ingestActor(deploy).id;
+    return appendIngested(this.store, streamId, deploy.sourceId, events, actor, at, origin);
+  }
+
+  /** Only a deploy that changes what runs can be unplanned; a failure or removal is not. */
+  private unmatched(deploy: DeploymentObservation, phase: string): Finding | null {
+    if (!['started', 'stage', 'succeeded'].includes(phase)) return null;
+    return deploy.changeId === undefined
+      ? { reason: 'no-matching-change', detail: 'no approved change matches this deploy' }
+      : {
+          reason: 'unknown-change',
+          detail: `the deploy names change ${deploy.changeId}, which does not exist`,
+        };
+  }
+
+  private async applyToChange(
+    deploy: DeploymentObservation,
+    phase: DeploymentObservedData['phase'],
+    match: ChangeMatch,
+    rolledBackTo: string | null,
+    origin: IngestOrigin,
+  ): Promise<Finding | null> {
+    const { state } = await loadChange(this.store, match.changeId);
+    const commands = changeCommandsForDeploy(deploy, phase, state, rolledBackTo);
+    try {
+      for (const [index, body] of commands.entries()) {
+        const command = {
+          ...body,
+          changeId: match.changeId,
+          actor: ingestActor(deploy),
+          at: deploy.occurredAt,
+        } as ChangeCommand;
+        await this.changes.execute(
+          new ExecuteChangeCommand(command, {
+            source: origin.source,
+            correlationId: origin.correlationId,
+            idempotencyKey: `${deploy.sourceId}/${index}`,
+          }),
+        );
+      }
+      return null;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // Reported twice, or already further along: the change's record is already right.
+      if (error.kind === 'conflict' && !NOT_DEPLOYABLE.has(state.status)) return null;
+      return {
+        reason: error.kind === 'rule' ? error.code : `change-${state.status}`,
+        detail: error.message,
+      };
+    }
+  }
+}

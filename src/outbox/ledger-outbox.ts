@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from '../ingest/kafka/backoff';
+import type { EventStore } from '../ledger/event-store';
+import type { RecordedEvent } from '../ledger/ledger-event';
+import type { SqlClient } from '../sql/sql-client';
+import { OutboxCheckpoint } from './outbox-checkpoint';
+
+export interface LedgerOutboxOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly store: EventStore;
+  /** Holds the outbox's checkpoint (the read-model database). */
+  readonly sql: SqlClient;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Events per Kafka produce request (default 500). */
+  readonly batchSize?: number;
+  /** How often to look for new events once caught up (default 200 ms). */
+  readonly idleMs?: number;
+  /** How long an instance may publish without renewing its claim (default 15 s). */
+  readonly leaseMs?: number;
+  readonly backoff?: Backoff;
+  /** How long stop() waits for a produce request in flight (default 10 s). */
+  readonly stopTimeoutMs?: number;
+}
+
+export interface LedgerOutboxStatus {
+  /** This instance publishes; false while another instance holds the lease or before start. */
+  readonly active: boolean;
+  /** Position of the last event the brokers acknowledged, as checkpointed. */
+  readonly position: string | null;
+  readonly lastPublishedAt: Date | null;
+  /** Set while publishing keeps failing; the first failure of the current run of failures. */
+  readonly failingSince: Date | null;
+}
+
+/** Kafka view of one committed ledger event; consumers deduplicate by the eventId header. */
+export function outboxMessage(event: RecordedEvent): Message {
+  return {
+    key: event.streamId,
+    value: JSON.stringify(event),
+    headers: {
+      eventId: event.eventId,
+      type: event.type,
+      streamId: event.streamId,
+      revision: String(event.revision),
+      position: event.position,
+    },
+  };
+}
+
+/**
+ * Publishes every committed ledger event, in global order, to a Kafka topic (keyed by stream,
+ * so each stream keeps its order within a partition). The checkpoint moves only after every
+ * in-sync replica acknowledged: at least once, never a gap.
+ */
+export class LedgerOutbox {
+  private readonly producer: Producer;
+  private readonly checkpoint: OutboxCheckpoint;
+  private readonly logger: Logger;
+  private readonly published: Counter<'topic'>;
+  private readonly failures: Counter<'topic'>;
+  private readonly batchSize: number;
+  private readonly idleMs: number;
+  private readonly leaseMs: number;
+  private stopping = new AbortController();
+  private loop: Promise<void> | null = null;
+  private state: LedgerOutboxStatus = {
+    active: false,
+    position: null,
+    lastPublishedAt: null,
+    failingSince: null,
+  };
+
+  constructor(private readonly options: LedgerOutboxOptions) {
+    this.producer = options.kafka.producer({
+      idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.batchSize = options.batchSize ?? 500;
+    this.idleMs = options.idleMs ?? 200;
+    const holder = `${hostname()}/${process.pid}/${randomUUID()}`;
+    this.checkpoint = new OutboxCheckpoint(options.sql, options.topic, holder, this.leaseMs);
+    this.logger = options.logger.child({ component: 'ledger-outbox', topic: options.topic });
+    this.published = new Counter({
+      name: 'ledger_outbox_events_published_total',
+      help: 'Ledger events the brokers acknowledged on the outbox topic',
+      labelNames: ['topic'],
+      registers: [options.registry],
+    });
+    this.failures = new Counter({
+      name: 'ledger_outbox_failures_total',
+      help: 'Failed attempts to read the ledger feed or publish it (retried)',
+      labelNames: ['topic'],
+      registers: [options.registry],
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.checkpoint.prepare();
+    await this.producer.connect();
+    this.stopping = new AbortController();
+    this.loop = this.run(this.stopping.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    const stopped = this.loop?.then(() => true);
+    // A produce request to an unreachable cluster retries for long; do not wait for it forever.
+    const timeout = sleep(this.options.stopTimeoutMs ?? 10_000, false);
+    if (stopped && !(await Promise.race([stopped, timeout]))) {
+      this.logger.warn('outbox stopping with a produce request still in flight');
+    }
+    await this.producer.disconnect();
+    await this.loop;
+    if (this.state.active) await this.checkpoint.release().catch(() => undefined);
+    this.state = { ...this.state, active: false };
+  }
+
+  status(): LedgerOutboxStatus {
+    return this.state;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    let renewAt = 0;
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        if (!this.state.active || Date.now() >= renewAt) {
+          if (!(await this.claim())) {
+            await this.pause(this.leaseMs / 3, signal);
+            continue;
+          }
+          renewAt = Date.now() + this.leaseMs / 3;
+        }
+        const events = await this.options.store.readAll(this.state.position, this.batchSize);
+        if (events.length > 0 && !signal.aborted) {
+          await this.publish(events);
+          renewAt = Date.now() + this.leaseMs / 3;
+        }
+        attempt = 0;
+        this.state = { ...this.state, failingSince: null };
+        if (events.length < this.batchSize) await this.pause(this.idleMs, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        const delay = backoffDelay(attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
+        this.failures.inc({ topic: this.options.topic });
+        this.state = { ...this.state, failingSince: this.state.failingSince ?? new Date() };
+        this.logger.error(
+          { err: error, position: this.state.position, retryInMs: delay },
+          'outbox cannot publish the ledger yet; retrying from its checkpoint',
+        );
+        await this.pause(delay, signal);
+      }
+    }
+  }
+
+  /** True when this instance holds the lease, with the checkpointed position loaded. */
+  private async claim(): Promise<boolean> {
+    const held = await this.checkpoint.acquire();
+    if (held === undefined) {
+      if (this.state.active) this.logger.warn('another instance took over the outbox');
+      this.state = { ...this.state, active: false };
+      return false;
+    }
+    if (!this.state.active) {
+      this.logger.info({ position: held.position }, 'outbox publishing from its checkpoint');
+    }
+    this.state = { ...this.state, active: true, position: held.position };
+    return true;
+  }
+
+  private async publish(events: RecordedEvent[]): Promise<void> {
+    await this.producer.send({
+      topic: this.options.topic,
+      acks: -1,
+      messages: events.map(outboxMessage),
+    });
+    const last = events[events.length - 1].position;
+    if (!(await this.checkpoint.advance(last, events.length))) {
+      // Another instance claimed the outbox meanwhile: it republishes from the stored
+      // checkpoint, so these events are at worst delivered twice, never skipped.
+      this.logger.warn('lost the outbox lease while publishing; standing by');
+      this.state = { ...this.state, active: false };
+      return;
+    }
+    this.published.inc({ topic: this.options.topic }, events.length);
+    this.state = { ...this.state, position: last, lastPublishedAt: new Date() };
+  }
+
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return sleep(ms, undefined, { signal }).catch(() => undefined);
+  }
+}
