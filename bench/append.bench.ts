@@ -1,21 +1,28 @@
 /**
  * Hash-chained appends through the command path (load → decide → append) against a
- * baseline of raw `pg` INSERTs of the identical rows at the same concurrency.
+ * baseline measured in the same run at the same concurrency:
+ *   --store postgres (default): raw `pg` INSERTs of the identical rows; also prints the
+ *     embedded store's figure;
+ *   --store eventstoredb: bare @eventstore/db-client appends of the identical events
+ *     (needs EVENTSTORE_CONNECTION_STRING).
  *
- *   npm run bench:append [-- --changes 1000 --writers 16]
+ *   npm run bench:append [-- --store postgres|eventstoredb --changes 1000 --writers 16]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
 import { Pool } from 'pg';
 import type { Principal } from '../src/auth/role';
 import { ExecuteChangeCommand } from '../src/changes/application/execute-change-command';
 import { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
 import type { ChangeCommand } from '../src/changes/domain/commands';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';
+import { openEventStoreDbStore } from '../src/ledger/adapters/eventstoredb/open-eventstoredb-store';
 import type { EventStore } from '../src/ledger/event-store';
+import type { RecordedEvent } from '../src/ledger/ledger-event';
 import { Metrics } from '../src/observability/metrics';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import { PGliteSqlClient } from '../src/sql/pglite-sql-client';
@@ -25,6 +32,7 @@ const { values } = parseArgs({
   options: {
     changes: { type: 'string', default: '1000' },
     writers: { type: 'string', default: '16' },
+    store: { type: 'string', default: 'postgres' },
   },
 });
 const CHANGES = Number(values.changes);
@@ -88,6 +96,28 @@ interface Row {
   hash: string;
 }
 
+/**
+ * The events of each stream in the batches the commands appended them in: request and
+ * assessment, grant and approval, start and deployed, verified, closed.
+ */
+function commandBatches<E extends { streamId: string; revision: number }>(
+  events: readonly E[],
+): E[][][] {
+  const byStream = new Map<string, E[]>();
+  for (const event of events)
+    byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+  return [...byStream.values()].map((stream) => {
+    const sorted = [...stream].sort((a, b) => a.revision - b.revision);
+    return [
+      sorted.slice(0, 2),
+      sorted.slice(2, 4),
+      sorted.slice(4, 6),
+      sorted.slice(6, 7),
+      sorted.slice(7, 8),
+    ].filter((batch) => batch.length > 0);
+  });
+}
+
 /** The same rows, one INSERT per command's batch, as the ledger wrote them. */
 async function rawInserts(pool: Pool): Promise<{ events: number; seconds: number }> {
   const { rows } = await pool.query<Row>(
@@ -95,22 +125,7 @@ async function rawInserts(pool: Pool): Promise<{ events: number; seconds: number
      FROM ledger_events ORDER BY stream_id, revision`,
   );
   await pool.query(`CREATE TABLE baseline_events (LIKE ledger_events INCLUDING ALL)`);
-  const batches: Row[][] = [];
-  for (const row of rows) {
-    const last = batches[batches.length - 1];
-    // Group rows as the commands wrote them: request+assess, grant+approve, start+deployed, …
-    if (
-      last &&
-      last[0].stream_id === row.stream_id &&
-      last.length < 2 &&
-      row.revision % 2 === 1 &&
-      row.revision < 6
-    ) {
-      last.push(row);
-    } else {
-      batches.push([row]);
-    }
-  }
+  const batches = commandBatches(rows.map((row) => ({ ...row, streamId: row.stream_id }))).flat();
   const columns = [
     'event_id',
     'stream_id',
@@ -124,7 +139,7 @@ async function rawInserts(pool: Pool): Promise<{ events: number; seconds: number
   ] as const;
   const seconds = await runConcurrently(batches.length, WRITERS, async (i) => {
     const batch = batches[i];
-    const params = batch.flatMap((row) =>
+    const params = batch.flatMap((row: Row) =>
       columns.map((c) => (c === 'data' || c === 'metadata' ? JSON.stringify(row[c]) : row[c])),
     );
     const tuples = batch.map(
@@ -141,7 +156,67 @@ async function rawInserts(pool: Pool): Promise<{ events: number; seconds: number
 const rate = (r: { events: number; seconds: number }) => r.events / r.seconds;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** The same events, appended by the bare client to fresh streams, batch by batch. */
+async function bareEventStoreDb(
+  connectionString: string,
+  streams: RecordedEvent[][][],
+): Promise<{ events: number; seconds: number }> {
+  const client = EventStoreDBClient.connectionString(connectionString);
+  const run = randomUUID();
+  const seconds = await runConcurrently(streams.length, WRITERS, async (i) => {
+    for (const batch of streams[i]) {
+      await client.appendToStream(
+        `bench-${run}-${batch[0].streamId}`,
+        batch.map((e) =>
+          jsonEvent({ type: e.type, data: e.data as Record<string, never>, metadata: e.metadata }),
+        ),
+        { expectedRevision: batch[0].revision === 0 ? NO_STREAM : BigInt(batch[0].revision - 1) },
+      );
+    }
+  });
+  await client.dispose();
+  return { events: streams.flat(2).length, seconds };
+}
+
+async function benchEventStoreDb(): Promise<void> {
+  const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
+  if (!connectionString) {
+    throw new Error(
+      '--store eventstoredb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://127.0.0.1:2113?tls=false)',
+    );
+  }
+  const store = await openEventStoreDbStore(connectionString, { streamPrefixes: ['change-'] });
+  const ledger = await commandPath(store);
+  const written: RecordedEvent[] = [];
+  for (let after: string | null = null; ;) {
+    const page = await store.readAll(after, 1000);
+    if (page.length === 0) break;
+    written.push(...page);
+    after = page[page.length - 1].position;
+  }
+  await store.close();
+  const baseline = await bareEventStoreDb(connectionString, commandBatches(written));
+  report('eventstoredb', ledger, 'bare @eventstore/db-client append', baseline);
+}
+
+function report(
+  store: string,
+  ledger: { events: number; seconds: number },
+  baselineName: string,
+  baseline: { events: number; seconds: number },
+): void {
+  console.log(
+    `${store}  command path (hash-chained): ${fmt(rate(ledger))} events/s (${ledger.events} events in ${ledger.seconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `${store}  baseline ${baselineName}: ${fmt(rate(baseline))} events/s (${baseline.events} events in ${baseline.seconds.toFixed(2)} s)`,
+  );
+  console.log(`ratio command path / baseline: ${(rate(ledger) / rate(baseline)).toFixed(2)}`);
+}
+
 async function main(): Promise<void> {
+  if (values.store === 'eventstoredb') return benchEventStoreDb();
+  if (values.store !== 'postgres') throw new Error('--store must be postgres or eventstoredb');
   console.log(
     `append benchmark: ${CHANGES} changes (streams), ${WRITERS} concurrent writers, 8 events per change`,
   );

@@ -9,9 +9,6 @@ import {
   type TestDatabase,
 } from './support/postgres';
 
-// jest.config.js sets testTimeout per project, where Jest ignores it: set it here.
-jest.setTimeout(120_000);
-
 describe('SqlEventStore on PostgreSQL (a fresh database)', () => {
   let database: TestDatabase;
 

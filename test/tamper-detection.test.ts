@@ -8,9 +8,6 @@ import { verifyStream, type BrokenLink } from '../src/ledger/verification/verify
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 
-// jest.config.js sets testTimeout per project, where Jest ignores it: set it here.
-jest.setTimeout(120_000);
-
 /*
  * Someone with superuser access rewrites history behind the application's back, bypassing
  * the append-only trigger. The chain cannot prevent that; it must make it evident, and point
