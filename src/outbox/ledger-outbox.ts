@@ -5,6 +5,7 @@ import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from '../ingest/kafka/backoff';
+import { TIMED_OUT, withTimeout } from '../ingest/kafka/with-timeout';
 import type { EventStore } from '../ledger/event-store';
 import type { RecordedEvent } from '../ledger/ledger-event';
 import type { SqlClient } from '../sql/sql-client';
@@ -111,10 +112,12 @@ export class LedgerOutbox {
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    const stopped = this.loop?.then(() => true);
     // A produce request to an unreachable cluster retries for long; do not wait for it forever.
-    const timeout = sleep(this.options.stopTimeoutMs ?? 10_000, false);
-    if (stopped && !(await Promise.race([stopped, timeout]))) {
+    const stopped = await withTimeout(
+      this.loop ?? Promise.resolve(),
+      this.options.stopTimeoutMs ?? 10_000,
+    );
+    if (stopped === TIMED_OUT) {
       this.logger.warn('outbox stopping with a produce request still in flight');
     }
     await this.producer.disconnect();

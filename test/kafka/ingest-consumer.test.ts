@@ -201,4 +201,66 @@ describe('KafkaIngestConsumer on a real broker', () => {
       offset: expect.any(String),
     });
   });
+
+  it('pauses while the store is unavailable, keeps its partitions, and resumes without loss', async () => {
+    const events = uniqueName('deployments');
+    const dlq = uniqueName('dlq');
+    await createTopics(kafka, [events, dlq]);
+    await produce(
+      kafka,
+      events,
+      Array.from({ length: 60 }, (_, index) => ({
+        partition: index % 3,
+        key: `key-${index}`,
+        value: deploymentBody(`deploy-${index}`),
+      })),
+    );
+
+    const recorder = new MemoryRecorder();
+    recorder.storeUp = false;
+    const registry = new Registry();
+    const { logger, lines } = capturingLogger();
+    const { consumer, groupId } = await startConsumer({
+      topics: [{ topic: events, format: 'generic' }],
+      dlqTopic: dlq,
+      recorder,
+      logger,
+      metrics: new IngestMetrics(registry),
+    });
+
+    await waitFor(() => recorder.failedCalls >= 6, 30_000, 'appends failing');
+    // Longer than the group session: only heartbeats keep the partitions with this member.
+    await sleep(8000);
+    expect(consumer.status()).toMatchObject({ state: 'joined', assignedPartitions: 3 });
+    expect(Date.now() - (consumer.status().lastHeartbeatAt?.getTime() ?? 0)).toBeLessThan(3000);
+    expect(await committedOffsets(kafka, groupId, events)).toEqual([-1, -1, -1]);
+    expect(await highWatermarks(kafka, dlq)).toEqual([0, 0, 0]);
+    expect(recorder.recorded.size).toBe(0);
+    const retriesDuringOutage = recorder.failedCalls;
+
+    recorder.storeUp = true;
+    await waitFor(() => recorder.recorded.size === 60, 30_000, 'every message recorded');
+    await waitFor(
+      async () => String(await committedOffsets(kafka, groupId, events)) === '20,20,20',
+      30_000,
+      'offsets committed to the end',
+    );
+    const inOrder = Array.from({ length: 20 }, (_, offset) => offset);
+    expect(deliveredOffsets(recorder, events)).toEqual([inOrder, inOrder, inOrder]);
+    expect(recorder.deliveries).toHaveLength(60);
+    expect(await highWatermarks(kafka, dlq)).toEqual([0, 0, 0]);
+    expect(
+      await metricValue(registry, 'ledger_ingest_record_retries_total', {
+        topic: events,
+        error: 'store_unavailable',
+      }),
+    ).toBeGreaterThanOrEqual(retriesDuringOutage);
+    const warned = lines.filter((line) => line.level === 40 && line.topic === events);
+    expect(warned.length).toBeGreaterThanOrEqual(retriesDuringOutage);
+    expect(warned[0]).toMatchObject({
+      partition: expect.any(Number),
+      offset: '0',
+      err: { type: 'StoreUnavailable' },
+    });
+  });
 });

@@ -41,18 +41,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   };
 }
 
-/**
- * A fresh directory for an embedded PGlite store. PGlite's WASM glue loads Node built-ins with
- * import(), which Jest's CommonJS sandbox only allows when Node runs with
- * --experimental-vm-modules; without it every query fails obscurely, so say so once, plainly.
- */
+/** A fresh directory for an embedded PGlite store. */
 export async function createPGliteDirectory(label: string): Promise<TempDirectory> {
-  const flag = '--experimental-vm-modules';
-  const inJest = process.env.JEST_WORKER_ID !== undefined;
-  if (inJest && !process.execArgv.includes(flag) && !process.env.NODE_OPTIONS?.includes(flag))
-    throw new Error(
-      `PGlite cannot load under Jest without ${flag}: run NODE_OPTIONS=${flag} npx jest …`,
-    );
   const path = await mkdtemp(join(tmpdir(), `change-ledger-${label}-`));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }

@@ -1,6 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../http/api-problems.decorator';
+import { ReadModel } from '../../projections/api/read-model.decorator';
+import { changeCatalog } from '../../projections/change-catalog/change-catalog.projection';
 import { ChangeQueries } from '../application/change-queries';
 import { ChangeViewDto, RecordedEventDto } from './dto/change-responses.dto';
 import { ListChangesQuery } from './dto/list-changes.query';
@@ -17,6 +19,7 @@ export class ChangeQueriesController {
   constructor(private readonly queries: ChangeQueries) {}
 
   @Get()
+  @ReadModel(changeCatalog.name)
   @ApiOperation({
     summary: 'List and search changes (newest first)',
     description: 'Served from the change catalog read model, a few milliseconds behind the ledger.',

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { LedgerOutbox, LedgerOutboxStatus } from '../../outbox/ledger-outbox';
 import type { IngestConsumerStatus, KafkaIngestConsumer } from './ingest-consumer';
+import { TIMED_OUT, withTimeout } from './with-timeout';
 
 export interface KafkaClusterView {
   readonly brokers: number;
@@ -45,9 +45,8 @@ export class KafkaRuntime {
     const request = this.admin.describeCluster();
     // The request keeps retrying after the timeout wins: its eventual failure is not news.
     request.catch(() => undefined);
-    const timeout = sleep(timeoutMs, null);
-    const cluster = await Promise.race([request, timeout]);
-    if (cluster === null) throw new Error(`no answer from the brokers within ${timeoutMs} ms`);
+    const cluster = await withTimeout(request, timeoutMs);
+    if (cluster === TIMED_OUT) throw new Error(`no answer from the brokers within ${timeoutMs} ms`);
     return { brokers: cluster.brokers.length, controller: cluster.controller };
   }
 

@@ -35,6 +35,7 @@ interface RequestedData {
 /** One searchable row per change: what GET /changes lists and filters. */
 export const changeCatalog: Projection = {
   name: 'change-catalog',
+  tables: ['change_catalog'],
   migrations: [
     {
       version: 1,

@@ -29,9 +29,7 @@ export class MemoryRecorder implements ObservationRecorder {
     }
     const refused = items.find(this.refuse);
     if (refused) {
-      return Promise.reject(
-        new MalformedMessage('no stream can take this observation', 'service'),
-      );
+      return Promise.reject(new MalformedMessage('no stream can take this observation', 'service'));
     }
     let recorded = 0;
     for (const item of items) {

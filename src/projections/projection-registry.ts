@@ -1,0 +1,115 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store';
+import { Metrics } from '../observability/metrics';
+import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
+import { ProjectionRunner, type ProjectionLag } from './projection-runner';
+import { PROJECTIONS } from './projections';
+
+/** Lag is measured at most this often per projection, however many reads ask. */
+const LAG_CACHE_MS = 1000;
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly position: string | null;
+  readonly events: number;
+  readonly lag: ProjectionLag;
+  readonly rebuilding: boolean;
+}
+
+/** Runs every read model's projection for as long as the application runs. */
+@Injectable()
+export class ProjectionRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('projections');
+  private readonly runners: ReadonlyMap<string, ProjectionRunner>;
+  private readonly lags = new Map<string, { at: number; lag: Promise<ProjectionLag> }>();
+  private readonly rebuilding = new Set<string>();
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(SQL_CLIENT) sql: SqlClient,
+    metrics: Metrics,
+  ) {
+    this.runners = new Map(
+      PROJECTIONS.map((projection) => [
+        projection.name,
+        new ProjectionRunner(store, sql, projection, {
+          batchSize: 500,
+          idleMs: 100,
+          onError: (error) => this.logger.error(`${projection.name}: ${String(error)}`),
+        }),
+      ]),
+    );
+    const registry = this;
+    for (const [unit, pick] of [
+      ['events', (lag: ProjectionLag) => lag.events],
+      ['seconds', (lag: ProjectionLag) => lag.seconds],
+    ] as const) {
+      new Gauge({
+        name: `projection_lag_${unit}`,
+        help: `How far each read model is behind the ledger, in ${unit}`,
+        labelNames: ['projection'],
+        registers: [metrics.registry],
+        async collect() {
+          for (const name of registry.runners.keys()) {
+            this.set({ projection: name }, pick(await registry.lag(name)));
+          }
+        },
+      });
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.start()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+  }
+
+  lag(name: string): Promise<ProjectionLag> {
+    const cached = this.lags.get(name);
+    if (cached && Date.now() - cached.at < LAG_CACHE_MS) return cached.lag;
+    const lag = this.runner(name).lag();
+    this.lags.set(name, { at: Date.now(), lag });
+    lag.catch(() => this.lags.delete(name));
+    return lag;
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    return Promise.all(
+      [...this.runners.keys()].map(async (name) => ({
+        name,
+        ...(await this.runner(name).checkpoint()),
+        lag: await this.lag(name),
+        rebuilding: this.rebuilding.has(name),
+      })),
+    );
+  }
+
+  /** Starts a rebuild in the background; reads keep being served from the current tables. */
+  rebuild(name: string): { started: boolean } {
+    const runner = this.runner(name);
+    if (this.rebuilding.has(name)) return { started: false };
+    this.rebuilding.add(name);
+    runner
+      .rebuild()
+      .then((events) => this.logger.log(`${name}: rebuilt from ${events} events`))
+      .catch((error: unknown) => this.logger.error(`${name}: rebuild failed: ${String(error)}`))
+      .finally(() => this.rebuilding.delete(name));
+    return { started: true };
+  }
+
+  private runner(name: string): ProjectionRunner {
+    const runner = this.runners.get(name);
+    if (!runner) throw new NotFoundException(`no read model named ${JSON.stringify(name)}`);
+    return runner;
+  }
+}
