@@ -47,7 +47,8 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
         }),
       ]),
     );
-    const registry = this;
+    const lagOf = (name: string) => this.lag(name);
+    const names = [...this.runners.keys()];
     for (const [unit, pick] of [
       ['events', (lag: ProjectionLag) => lag.events],
       ['seconds', (lag: ProjectionLag) => lag.seconds],
@@ -58,9 +59,7 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
         labelNames: ['projection'],
         registers: [metrics.registry],
         async collect() {
-          for (const name of registry.runners.keys()) {
-            this.set({ projection: name }, pick(await registry.lag(name)));
-          }
+          for (const name of names) this.set({ projection: name }, pick(await lagOf(name)));
         },
       });
     }
