@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit specs, then the integration suites against real PostgreSQL.
+# The whole test suite: unit specs, then the integration suites against real PostgreSQL and
+# a real Kafka broker.
 # Starts what it needs; fails (never skips) when a required server cannot be had.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,20 @@ if ! node scripts/wait-for-postgres.js "$TEST_DATABASE_URL" 2>/dev/null; then
     pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
   fi
   node scripts/wait-for-postgres.js "$TEST_DATABASE_URL"
+fi
+
+# Kafka: the local single-node broker of scripts/kafka.sh, unless KAFKA_TEST_BROKERS names one.
+# The Kafka suites fail (never skip) without a broker; under CI we stop here, with the reason.
+if [[ -z "${KAFKA_TEST_BROKERS:-}" ]]; then
+  if KAFKA_TEST_BROKERS=$(bash scripts/kafka.sh start); then
+    export KAFKA_TEST_BROKERS
+  elif [[ "${CI:-}" == "true" ]]; then
+    echo "test.sh: the Kafka broker could not be started (scripts/kafka.sh start, above)" >&2
+    exit 1
+  else
+    echo "test.sh: no Kafka broker could be started: the test/kafka suites will fail" >&2
+    unset KAFKA_TEST_BROKERS
+  fi
 fi
 
 exec npx jest --ci "$@"

@@ -233,6 +233,60 @@ function describeLifecycle(
       });
       expect(self.status).toBe(422);
       expect(self.body).toMatchObject({ code: 'self-approval' });
+      const trail = await app.call<Array<{ type: string; data: Record<string, unknown> }>>(
+        'GET',
+        `/changes/${created.body.changeId}/events`,
+        { key: KEYS.audrey },
+      );
+      expect(trail.body.at(-1)).toMatchObject({
+        type: 'CommandRefused',
+        data: { command: 'ApproveChange', actor: 'root', code: 'self-approval' },
+      });
+      const view = await app.call<{ status: string }>('GET', `/changes/${created.body.changeId}`, {
+        key: KEYS.audrey,
+      });
+      expect(view.body.status).toBe('awaiting-approval');
+    });
+
+    it('answers a retried request with the same Idempotency-Key with what the first recorded', async () => {
+      const headers = { 'idempotency-key': `req-${Date.now()}` };
+      const first = await app.call<CommandResult>('POST', '/changes', {
+        key: KEYS.alice,
+        body: changeRequest(),
+        headers,
+      });
+      const retry = await app.call<CommandResult>('POST', '/changes', {
+        key: KEYS.alice,
+        body: changeRequest(),
+        headers,
+      });
+      expect(retry.status).toBe(201);
+      expect(retry.body.changeId).toBe(first.body.changeId);
+      expect(retry.body.events).toEqual(first.body.events);
+      const approveHeaders = { 'idempotency-key': 'approve-once' };
+      const path = `/changes/${first.body.changeId}/approvals`;
+      const approved = await app.call<CommandResult>('POST', path, {
+        key: KEYS.bob,
+        body: {},
+        headers: approveHeaders,
+      });
+      const again = await app.call<CommandResult>('POST', path, {
+        key: KEYS.bob,
+        body: {},
+        headers: approveHeaders,
+      });
+      expect(again.status).toBe(200);
+      expect(again.body.events).toEqual(approved.body.events);
+      const trail = await app.call<unknown[]>('GET', `/changes/${first.body.changeId}/events`, {
+        key: KEYS.audrey,
+      });
+      expect(trail.body).toHaveLength(4);
+      const bad = await app.call('POST', '/changes', {
+        key: KEYS.alice,
+        body: changeRequest(),
+        headers: { 'idempotency-key': 'has spaces' },
+      });
+      expect(bad.status).toBe(400);
     });
 
     it('answers bad input with problem+json naming the field, never a 500', async () => {

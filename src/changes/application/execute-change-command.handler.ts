@@ -7,7 +7,10 @@ import type { ProposedEvent, RecordedEvent } from '../../ledger/ledger-event';
 import { proposeEvent } from '../../ledger/propose-event';
 import { WrongExpectedRevision } from '../../ledger/ledger-errors';
 import { Metrics } from '../../observability/metrics';
-import type { ChangeStatus } from '../domain/change-state';
+import type { ChangeState, ChangeStatus } from '../domain/change-state';
+import type { ChangeCommand } from '../domain/commands';
+import { DomainError } from '../domain/domain-error';
+import { refusalRecord } from '../domain/refusal-record';
 import { decide } from '../domain/decide';
 import { evolve } from '../domain/evolve';
 import type { ChangeEvent } from '../domain/events';
@@ -80,12 +83,39 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
     private readonly metrics: Metrics,
   ) {}
 
+  /** A refusal worth auditing is appended before the error goes back to the caller. */
+  private async decideOrRecordRefusal(
+    command: ChangeCommand,
+    state: ChangeState,
+    revision: number,
+    origin: CommandOrigin,
+  ): Promise<ChangeEvent[]> {
+    try {
+      return decide(command, state);
+    } catch (error) {
+      const refusal = error instanceof DomainError ? refusalRecord(command, error) : null;
+      if (refusal) {
+        const event = propose(refusal, 0, command.actor.id, command.at, {
+          ...origin,
+          idempotencyKey: undefined,
+        });
+        await this.store
+          .append(changeStreamId(command.changeId), revision, [event])
+          .catch((e: unknown) => {
+            // Lost a race: the command is refused anyway, and the winner's state is what counts.
+            if (!(e instanceof WrongExpectedRevision)) throw e;
+          });
+      }
+      throw error;
+    }
+  }
+
   async execute({ command, origin }: ExecuteChangeCommand): Promise<ChangeCommandResult> {
     for (let attempt = 1; ; attempt += 1) {
       const { state, revision, events } = await loadChange(this.store, command.changeId);
       const recorded = alreadyRecorded(events, origin);
       if (recorded.length > 0) return result(command.changeId, state.status, revision, recorded);
-      const decided = decide(command, state);
+      const decided = await this.decideOrRecordRefusal(command, state, revision, origin);
       const proposed = decided.map((e, i) => propose(e, i, command.actor.id, command.at, origin));
       try {
         const appended = await this.store.append(

@@ -125,6 +125,18 @@ export interface ReviewRecordedData {
   readonly at: string;
 }
 
+/**
+ * A command a rule refused, kept because the attempt itself matters to an audit: someone
+ * tried to approve their own change, or to deploy before approval or outside the window.
+ */
+export interface CommandRefusedData {
+  readonly command: string;
+  readonly actor: string;
+  readonly code: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
 /** Event type name → the shape of its data. */
 export interface ChangeEventDataMap {
   ChangeRequested: ChangeRequestedData;
@@ -142,6 +154,7 @@ export interface ChangeEventDataMap {
   ChangeClosed: ChangeClosedData;
   ChangeCancelled: ChangeCancelledData;
   ReviewRecorded: ReviewRecordedData;
+  CommandRefused: CommandRefusedData;
 }
 
 export type ChangeEventType = keyof ChangeEventDataMap;
@@ -168,6 +181,7 @@ const EVENT_TYPE_INDEX: { readonly [K in ChangeEventType]: null } = {
   ChangeClosed: null,
   ChangeCancelled: null,
   ReviewRecorded: null,
+  CommandRefused: null,
 };
 
 export const CHANGE_EVENT_TYPES = Object.keys(EVENT_TYPE_INDEX) as readonly ChangeEventType[];

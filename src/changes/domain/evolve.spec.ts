@@ -59,6 +59,13 @@ const SAMPLE: { readonly [K in ChangeEventType]: ChangeEventDataMap[K] } = {
   ChangeClosed: { closedBy: 'rita', outcome: 'successful', at },
   ChangeCancelled: { cancelledBy: 'rita', reason: 'no longer needed', at },
   ReviewRecorded: { reviewer: 'paul', summary: 'went fine', findings: [], at },
+  CommandRefused: {
+    command: 'ApproveChange',
+    actor: 'rita',
+    code: 'self-approval',
+    reason: 'cannot approve a change that is awaiting-approval: it is your own',
+    at,
+  },
 };
 
 const event = <T extends ChangeEventType>(type: T): ChangeEvent =>
@@ -105,6 +112,7 @@ describe('evolve', () => {
     ChangeClosed: 'closed',
     ChangeCancelled: 'cancelled',
     ReviewRecorded: 'awaiting-approval',
+    CommandRefused: 'awaiting-approval',
   };
 
   it.each(CHANGE_EVENT_TYPES)('moves a change awaiting approval as %s says', (type) => {

@@ -41,6 +41,8 @@ export function evolve(state: ChangeState, event: ChangeEvent): ChangeState {
       return { ...state, status: 'cancelled' };
     case 'ReviewRecorded':
       return { ...state, reviews: [...state.reviews, event.data] };
+    case 'CommandRefused':
+      return state;
   }
 }
 

@@ -1,0 +1,24 @@
+import type { ChangeCommand } from './commands';
+import type { DomainError } from './domain-error';
+import type { ChangeEvent } from './events';
+
+/** Refusals an auditor must see even though nothing changed: attempts to get around a rule. */
+const RECORDED = new Set(['self-approval', 'self-review', 'not-approved', 'outside-window']);
+
+/** The CommandRefused event a refusal leaves on the change's stream, if it is one to keep. */
+export function refusalRecord(
+  command: ChangeCommand,
+  error: DomainError,
+): ChangeEvent<'CommandRefused'> | null {
+  if (!RECORDED.has(error.code)) return null;
+  return {
+    type: 'CommandRefused',
+    data: {
+      command: command.kind,
+      actor: command.actor.id,
+      code: error.code,
+      reason: error.message,
+      at: command.at,
+    },
+  };
+}
