@@ -12,16 +12,8 @@ export interface StreamHead {
 
 /** SHA-256 over the RFC 8785 (JCS) canonical JSON of the envelope without its hash. */
 export function hashEnvelope(envelope: ChainedEnvelope): string {
-  const {
-    eventId,
-    streamId,
-    revision,
-    type,
-    data,
-    metadata,
-    recordedAt,
-    prevHash,
-  }: ChainedEnvelope = envelope;
+  // Picked field by field: a stored event also carries its hash and position, never hashed.
+  const { eventId, streamId, revision, type, data, metadata, recordedAt, prevHash } = envelope;
   const canonical = canonicalize({
     eventId,
     streamId,
