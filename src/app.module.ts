@@ -3,13 +3,18 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module';
 import { ChangesModule } from './changes/changes.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import type { AppConfig } from './config/config';
+import { DeliveryModule } from './delivery/delivery.module';
 import { ProblemFilter } from './http/problem.filter';
 import { strictValidationPipe } from './http/validation';
+import { IncidentsModule } from './incidents/incidents.module';
 import { IngestModule } from './ingest/ingest.module';
+import { KafkaModule } from './ingest/kafka/kafka.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { ServicesModule } from './services/services.module';
 import { StorageModule } from './storage/storage.module';
 
 @Module({})
@@ -23,9 +28,14 @@ export class AppModule {
         ObservabilityModule,
         AuthModule,
         ChangesModule,
+        ComplianceModule,
         IngestModule,
+        KafkaModule.forRoot(config.kafka, [IngestModule]),
         LedgerModule,
         ProjectionsModule,
+        ServicesModule,
+        IncidentsModule,
+        DeliveryModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

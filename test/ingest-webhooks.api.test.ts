@@ -150,10 +150,14 @@ describe('ingest over HTTP webhooks into the ledger (PostgreSQL)', () => {
       type: 'UnplannedDeploymentDetected',
       data: { reason: 'not-approved', changeId: created.body.changeId },
     });
-    expect((await trail(created.body.changeId)).map((e) => e.type)).toEqual([
+    // The change itself stays unapproved; the refused attempt is on its record.
+    const changeTrail = await trail(created.body.changeId);
+    expect(changeTrail.map((e) => e.type)).toEqual([
       'ChangeRequested',
       'RiskAssessed',
+      'CommandRefused',
     ]);
+    expect(changeTrail[2].data).toMatchObject({ command: 'MarkDeployed', code: 'not-approved' });
   });
 
   it('treats V1, V2, V1 as a rollback of V2 even when the sender calls it a deploy', async () => {

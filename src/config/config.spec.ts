@@ -60,6 +60,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reports Kafka problems with its own, and leaves Kafka off without brokers', () => {
+    expect(loadConfig({}).kafka).toBeNull();
+    expect(() => loadConfig({ KAFKA_BROKERS: 'nope', PORT: '0' })).toThrow(
+      /KAFKA_BROKERS: "nope" is not host:port[^]*PORT must be/,
+    );
+    expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092' }).kafka?.brokers).toEqual([
+      '127.0.0.1:19092',
+    ]);
+  });
+
   it('refuses the public demo keys in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS_FILE is required/);
     expect(loadConfig({ NODE_ENV: 'production', API_KEYS_FILE: 'k.json' }).production).toBe(true);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseKafkaConfig, type KafkaConfig } from '../ingest/kafka/kafka-config';
 
 export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
 
@@ -18,6 +19,8 @@ export interface AppConfig {
   readonly feedPollMs: number;
   /** Shared secret GitHub signs webhook bodies with; null refuses GitHub webhooks. */
   readonly githubWebhookSecret: string | null;
+  /** Null when KAFKA_BROKERS is unset: the service then ingests over HTTP only. */
+  readonly kafka: KafkaConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('API_KEYS_FILE is required when NODE_ENV=production (the demo keys are public)');
   }
 
+  const kafka = parseKafkaConfig(env);
+  problems.push(...kafka.problems);
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 1, 65535),
     host: text('HOST') ?? '127.0.0.1',
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     feedPollMs: integer('FEED_POLL_MS', 250, 10, 60_000),
     githubWebhookSecret: text('GITHUB_WEBHOOK_SECRET'),
+    kafka: kafka.config,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

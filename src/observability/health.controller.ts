@@ -7,6 +7,7 @@ import {
   type HealthCheckResult,
 } from '@nestjs/terminus';
 import { Public } from '../auth/access.decorators';
+import { KafkaHealthIndicator } from '../ingest/kafka/kafka-health.indicator';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store';
 
 @ApiTags('operations')
@@ -17,14 +18,15 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly kafka: KafkaHealthIndicator,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the service and its event store answer' })
+  @ApiOperation({ summary: 'Readiness: the event store answers, and Kafka when it is configured' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.storeIsUp()]);
+    return this.health.check([() => this.storeIsUp(), () => this.kafka.isHealthy()]);
   }
 
   @Get('live')

@@ -11,6 +11,7 @@ import { SqlEventStore } from '../ledger/adapters/sql/sql-event-store';
 import { openEventStoreDbStore } from '../ledger/adapters/eventstoredb/open-eventstoredb-store';
 import { PgSqlClient } from '../sql/pg-sql-client';
 import { PGliteSqlClient } from '../sql/pglite-sql-client';
+import { CATALOG_STREAM_PREFIX } from '../services/application/catalog-stream';
 import type { SqlClient } from '../sql/sql-client';
 
 /** Every stream category the ledger writes; EventStoreDB's $all is filtered to these. */
@@ -20,6 +21,7 @@ const LEDGER_STREAM_PREFIXES = [
   REPOSITORY_STREAM_PREFIX,
   ALERT_STREAM_PREFIX,
   INCIDENT_STREAM_PREFIX,
+  CATALOG_STREAM_PREFIX,
 ];
 
 /** The event store, and the SQL database that holds the read models whatever the store is. */

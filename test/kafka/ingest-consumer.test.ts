@@ -197,8 +197,8 @@ describe('KafkaIngestConsumer on a real broker', () => {
     expect(logged).toHaveLength(expectedPoison.length);
     expect(logged[0]).toMatchObject({
       topic: events,
-      partition: expect.any(Number),
-      offset: expect.any(String),
+      partition: expect.any(Number) as unknown,
+      offset: expect.any(String) as unknown,
     });
   });
 
@@ -258,7 +258,7 @@ describe('KafkaIngestConsumer on a real broker', () => {
     const warned = lines.filter((line) => line.level === 40 && line.topic === events);
     expect(warned.length).toBeGreaterThanOrEqual(retriesDuringOutage);
     expect(warned[0]).toMatchObject({
-      partition: expect.any(Number),
+      partition: expect.any(Number) as unknown,
       offset: '0',
       err: { type: 'StoreUnavailable' },
     });

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { APP_CONFIG } from '../../src/config/config';
+import { APP_CONFIG, loadConfig } from '../../src/config/config';
 import type { KafkaConfig } from '../../src/ingest/kafka/kafka-config';
-import { loadKafkaConfig } from '../../src/ingest/kafka/kafka-config';
 import { KAFKA_RUNTIME, KafkaHealthIndicator } from '../../src/ingest/kafka/kafka-health.indicator';
 import { KafkaModule } from '../../src/ingest/kafka/kafka.module';
 import type { KafkaRuntime } from '../../src/ingest/kafka/kafka-runtime';
@@ -104,7 +103,7 @@ describe('KafkaModule', () => {
     const dlq = uniqueName('dlq');
     const ledger = uniqueName('ledger-events');
     await createTopics(kafka, [ingest, dlq, ledger]);
-    const config = loadKafkaConfig({
+    const { kafka: config } = loadConfig({
       KAFKA_BROKERS: TEST_BROKERS.join(','),
       KAFKA_GROUP_ID: uniqueName('ingest'),
       KAFKA_INGEST_TOPICS: `${ingest}=generic`,

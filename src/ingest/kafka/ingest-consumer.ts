@@ -47,6 +47,14 @@ interface Accepted {
   readonly items: IngestItem[];
 }
 
+/** Consecutive messages of one partition, processed together. */
+interface Chunk {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: KafkaMessage[];
+  readonly payload: EachBatchPayload;
+}
+
 interface Refused {
   readonly message: KafkaMessage;
   readonly reason: DeadLetterReason;
@@ -157,16 +165,17 @@ export class KafkaIngestConsumer {
 
   private async consume(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const { topic, partition } = batch;
     for (let start = 0; start < batch.messages.length; start += this.maxRecordBatch) {
       if (!this.canContinue(payload)) return;
-      const chunk = batch.messages.slice(start, start + this.maxRecordBatch);
-      if (!(await this.process(batch.topic, batch.partition, chunk, payload))) return;
-      const last = chunk[chunk.length - 1].offset;
+      const messages = batch.messages.slice(start, start + this.maxRecordBatch);
+      if (!(await this.process({ topic, partition, messages, payload }))) return;
+      const last = messages[messages.length - 1].offset;
       payload.resolveOffset(last);
       // autoCommit is off: commit exactly what is resolved, i.e. recorded or dead-lettered.
       await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       this.options.metrics.lag.set(
-        { topic: batch.topic, partition: String(batch.partition) },
+        { topic, partition: String(partition) },
         Number(BigInt(batch.highWatermark) - BigInt(last) - 1n),
       );
       await payload.heartbeat();
@@ -174,12 +183,8 @@ export class KafkaIngestConsumer {
   }
 
   /** Returns false when it gave up (stopping, or the partition moved): nothing may be resolved. */
-  private async process(
-    topic: string,
-    partition: number,
-    messages: KafkaMessage[],
-    payload: EachBatchPayload,
-  ): Promise<boolean> {
+  private async process(chunk: Chunk): Promise<boolean> {
+    const { topic, partition, messages } = chunk;
     const normalize = this.normalizers.get(topic) as Normalizer;
     const accepted: Accepted[] = [];
     const refused: Refused[] = [];
@@ -199,11 +204,10 @@ export class KafkaIngestConsumer {
       }
     }
 
-    const context = { topic, partition, messages, payload };
     const recordable = accepted.filter(({ items }) => items.length > 0);
     const outcome = await this.record(
       recordable.flatMap(({ items }) => items),
-      context,
+      chunk,
     );
     if (outcome === null) return false;
     let recorded = recordable;
@@ -211,7 +215,7 @@ export class KafkaIngestConsumer {
       // One observation of the lot is refused by the ledger: find its message, one by one.
       recorded = [];
       for (const entry of recordable) {
-        const single = await this.record(entry.items, context);
+        const single = await this.record(entry.items, chunk);
         if (single === null) return false;
         if (single instanceof MalformedMessage) {
           refused.push(refusal(entry.message, single, 'unrecordable'));
@@ -238,12 +242,7 @@ export class KafkaIngestConsumer {
    */
   private async record(
     items: IngestItem[],
-    context: {
-      topic: string;
-      partition: number;
-      messages: KafkaMessage[];
-      payload: EachBatchPayload;
-    },
+    chunk: Chunk,
   ): Promise<IngestOutcome | MalformedMessage | null> {
     if (items.length === 0) return { recorded: 0, alreadyRecorded: 0 };
     for (let attempt = 0; ; attempt++) {
@@ -253,7 +252,7 @@ export class KafkaIngestConsumer {
         if (error instanceof MalformedMessage) return error;
         const unavailable = error instanceof StoreUnavailable;
         const delay = backoffDelay(attempt, this.backoff);
-        const { topic, partition, messages } = context;
+        const { topic, partition, messages } = chunk;
         this.options.metrics.recordRetries.inc({
           topic,
           error: unavailable ? 'store_unavailable' : 'unexpected',
@@ -270,7 +269,7 @@ export class KafkaIngestConsumer {
           },
           'cannot record ingested messages yet; retrying the same messages',
         );
-        if (!(await this.waitHeartbeating(delay, context.payload))) return null;
+        if (!(await this.waitHeartbeating(delay, chunk.payload))) return null;
       }
     }
   }

@@ -3,9 +3,6 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 /** Why a message went to the dead-letter topic: a closed set, so the label stays bounded. */
 export type DeadLetterReason = 'malformed' | 'unrecordable' | 'unexpected';
 
-/** What became of an ingested message. */
-export type MessageOutcome = 'recorded' | 'duplicate' | 'ignored' | 'dead_lettered';
-
 /** The ingest consumer's Prometheus metrics, registered on the application's registry. */
 export class IngestMetrics {
   readonly messages: Counter<'topic' | 'outcome'>;

@@ -24,8 +24,12 @@ export function createKafkaClient(config: KafkaConfig, logger: Logger): Kafka {
     logCreator:
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _name, ...fields } = entry;
-        const record = { namespace, ...fields };
+        const { message } = entry;
+        const record: Record<string, unknown> = { namespace, ...entry };
+        // pino has its own message, time and logger name.
+        delete record.message;
+        delete record.timestamp;
+        delete record.logger;
         if (level === logLevel.ERROR) {
           // kafkajs reports every consumer-group rebalance as an ERROR; it is routine.
           if (/rebalanc/i.test(message)) log.warn(record, message);

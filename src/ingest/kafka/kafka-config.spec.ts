@@ -1,21 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../config/config';
-import { KAFKA_ENVIRONMENT, loadKafkaConfig } from './kafka-config';
+import { KAFKA_ENVIRONMENT, parseKafkaConfig, type KafkaConfig } from './kafka-config';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 function problemsOf(env: NodeJS.ProcessEnv, readFile?: (path: string) => string): string[] {
-  try {
-    loadKafkaConfig(env, readFile);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  const { problems } = parseKafkaConfig(env, readFile);
+  if (problems.length === 0) throw new Error('expected problems');
+  return problems;
 }
 
-describe('loadKafkaConfig', () => {
+/** The configuration of a valid environment (null when Kafka is off). */
+function loadKafkaConfig(
+  env: NodeJS.ProcessEnv,
+  readFile?: (path: string) => string,
+): KafkaConfig | null {
+  const { config, problems } = parseKafkaConfig(env, readFile);
+  expect(problems).toEqual([]);
+  return config;
+}
+
+describe('parseKafkaConfig', () => {
   it('is null without KAFKA_BROKERS, whatever else is set: Kafka is optional', () => {
     expect(loadKafkaConfig({})).toBeNull();
     expect(loadKafkaConfig({ KAFKA_BROKERS: '  ', KAFKA_SSL: 'maybe' })).toBeNull();
@@ -152,6 +157,16 @@ describe('loadKafkaConfig', () => {
     expect(
       problemsOf({ KAFKA_BROKERS: 'k:9092', KAFKA_SSL_CA_FILE: '/key.der' }, () => 'binary'),
     ).toEqual(['KAFKA_SSL_CA_FILE: /key.der holds no PEM certificate']);
+  });
+});
+
+describe('parseKafkaConfig', () => {
+  it('returns the problems instead of throwing, for loadConfig to report with its own', () => {
+    expect(parseKafkaConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_OUTBOX: 'perhaps' })).toEqual({
+      config: null,
+      problems: ['KAFKA_OUTBOX must be true or false, got "perhaps"'],
+    });
+    expect(parseKafkaConfig({})).toEqual({ config: null, problems: [] });
   });
 });
 

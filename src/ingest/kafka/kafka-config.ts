@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../config/config';
 import { INGEST_FORMATS, isIngestFormat, type IngestFormat } from '../formats';
 
 /** A topic the ingest consumer reads and the one format its messages are in. */
@@ -37,7 +36,7 @@ export interface KafkaConfig {
   readonly ingestConcurrency: number;
 }
 
-export const DEFAULT_INGEST_TOPICS = INGEST_FORMATS.map(
+const DEFAULT_INGEST_TOPICS = INGEST_FORMATS.map(
   (format) => `change-ledger.ingest.${format}=${format}`,
 ).join(',');
 
@@ -116,20 +115,24 @@ const BROKER = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.-]+):(\d{1,5})$/;
 const TRUE = ['true', 'on', '1', 'yes'];
 const FALSE = ['false', 'off', '0', 'no'];
 
+type ReadFile = (path: string) => string;
+const readUtf8: ReadFile = (path) => readFileSync(path, 'utf8');
+
 /**
- * Reads the KAFKA_* variables. Returns null when KAFKA_BROKERS is unset (Kafka is optional);
- * throws ConfigError listing every problem otherwise.
+ * Reads the KAFKA_* variables; the application's loadConfig reports the problems together
+ * with its own. `config` is null when KAFKA_BROKERS is unset (Kafka is optional) or when
+ * there are problems.
  */
-export function loadKafkaConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-): KafkaConfig | null {
+export function parseKafkaConfig(
+  env: NodeJS.ProcessEnv,
+  readFile: ReadFile = readUtf8,
+): { config: KafkaConfig | null; problems: string[] } {
   const text = (name: string): string | null => {
     const raw = env[name]?.trim();
     return raw ? raw : null;
   };
   const brokersRaw = text('KAFKA_BROKERS');
-  if (brokersRaw === null) return null;
+  if (brokersRaw === null) return { config: null, problems: [] };
 
   const problems: string[] = [];
   const flag = (name: string): boolean | null => {
@@ -199,8 +202,8 @@ export function loadKafkaConfig(
   const sasl = parseSasl(env, text, problems);
   const outbox = flag('KAFKA_OUTBOX') ?? true;
 
-  if (problems.length > 0) throw new ConfigError(problems);
-  return {
+  if (problems.length > 0) return { config: null, problems };
+  const config: KafkaConfig = {
     brokers,
     clientId: text('KAFKA_CLIENT_ID') ?? 'change-ledger',
     groupId: text('KAFKA_GROUP_ID') ?? 'change-ledger-ingest',
@@ -212,6 +215,7 @@ export function loadKafkaConfig(
     sasl,
     ingestConcurrency,
   };
+  return { config, problems };
 }
 
 function parseIngestTopics(raw: string, problems: string[]): IngestTopic[] {
@@ -263,7 +267,7 @@ function parseSasl(
   if (username === null) problems.push(`KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM`);
   if (password === null) problems.push(`KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM`);
   if (username === null || password === null) return null;
-  return { mechanism: mechanism as SaslMechanism, username, password } as KafkaSasl;
+  return { mechanism: mechanism as SaslMechanism, username, password };
 }
 
 function topicProblem(name: string): string {

@@ -1,0 +1,143 @@
+import type { UnplannedDeploymentDetectedData } from '../../deployments/domain/service-events';
+import { unplannedAttempt, type ChangeCompliance, type RefusedAttempt } from './change-compliance';
+
+/**
+ * Every rule a finding can come from. The ids are a published contract (exports, filters,
+ * FINDINGS.md): never rename one, add a new id instead.
+ */
+export const FINDING_RULES = {
+  'self-approval-attempt': 'The requester tried to approve, reject or defer their own change',
+  'self-review-attempt': 'The requester tried to record the review of their own change',
+  'deploy-without-approved-change': 'Deployed with no approved change behind the deploy',
+  'deploy-before-approval': 'Deploying a change that was not approved yet was attempted',
+  'deploy-outside-window': 'Deploying outside the change window was attempted or done',
+  'emergency-review-overdue': 'No post-implementation review recorded within 24 h of deploying',
+  'missing-rollback-plan': 'Requested without a rollback plan',
+  'rollback-failed': 'Closed as failed after a rollback',
+  'rollback-slower-than-plan': 'The rollback took longer than its plan said',
+} as const;
+
+export type FindingRule = keyof typeof FINDING_RULES;
+export const FINDING_RULE_IDS = Object.keys(FINDING_RULES) as readonly FindingRule[];
+
+export interface Finding {
+  /** Stable: the same fact yields the same id on every rebuild. */
+  readonly id: string;
+  readonly rule: FindingRule;
+  /** When it became a finding; queries "as of" a time see only findings at or before it. */
+  readonly at: string;
+  readonly changeId: string | null;
+  readonly services: readonly string[];
+  readonly detail: string;
+}
+
+/**
+ * The rule a refused attempt (CommandRefused code) or a flagged deploy (ingest reason)
+ * breaks; null for codes no rule is about.
+ */
+export function ruleForAttempt(code: string): FindingRule | null {
+  switch (code) {
+    case 'self-approval':
+      return 'self-approval-attempt';
+    case 'self-review':
+      return 'self-review-attempt';
+    case 'not-approved':
+      return 'deploy-before-approval';
+    case 'outside-window':
+      return 'deploy-outside-window';
+    case 'no-matching-change':
+    case 'unknown-change':
+      return 'deploy-without-approved-change';
+    default:
+      // `change-rejected`, `change-cancelled`: ingest saw a deploy of a change nobody approved.
+      return code.startsWith('change-') ? 'deploy-without-approved-change' : null;
+  }
+}
+
+/**
+ * Every finding about one change, from what its record holds so far. A deploy reported by
+ * ingest and refused by the decider is one attempt recorded twice (a CommandRefused on the
+ * change's stream and an UnplannedDeploymentDetected on the service's, at the same instant):
+ * ids are rule + change + instant, so it is one finding.
+ */
+export function changeFindings(record: ChangeCompliance): Finding[] {
+  const findings = new Map<string, Finding>();
+  const add = (rule: FindingRule, at: string, detail: string) => {
+    const id = `${rule}:${record.changeId}:${at}`;
+    if (!findings.has(id)) {
+      findings.set(id, {
+        id,
+        rule,
+        at,
+        changeId: record.changeId,
+        services: record.services,
+        detail,
+      });
+    }
+  };
+
+  for (const attempt of record.attempts) {
+    const rule = ruleForAttempt(attempt.code);
+    if (rule !== null) add(rule, attempt.at, describe(attempt));
+  }
+  if (record.startedOutsideWindow && record.deployStartedAt !== null) {
+    add(
+      'deploy-outside-window',
+      record.deployStartedAt,
+      'emergency deployment started outside its window',
+    );
+  }
+  if (!record.provided.rollbackPlan) {
+    add('missing-rollback-plan', record.requestedAt, 'requested without a rollback plan');
+  }
+  const { reviewDueBy, firstReviewAt } = record;
+  if (reviewDueBy !== null && (firstReviewAt === null || firstReviewAt > reviewDueBy)) {
+    // Worded without saying whether a review came later, so the text is the same whatever
+    // time the finding is looked at from.
+    add('emergency-review-overdue', reviewDueBy, `no review was recorded by ${reviewDueBy}`);
+  }
+  if (record.rolledBackAt !== null && record.closedAt !== null && record.outcome === 'failed') {
+    add(
+      'rollback-failed',
+      record.closedAt,
+      `rolled back at ${record.rolledBackAt}, then closed as failed`,
+    );
+  }
+  const planned = record.rollbackExpectedMinutes;
+  const took = record.rollbackMinutes;
+  if (record.rolledBackAt !== null && planned !== null && took !== null && took > planned) {
+    add(
+      'rollback-slower-than-plan',
+      record.rolledBackAt,
+      `rolled back ${round(took)} min after the last deployment step; the plan said ${planned} min`,
+    );
+  }
+  return [...findings.values()];
+}
+
+/** A flagged deploy that no recorded change can be held to (none named, or an unknown one). */
+export function unplannedDeploymentFinding(
+  eventId: string,
+  data: UnplannedDeploymentDetectedData,
+  actor: string,
+): Finding | null {
+  const attempt = unplannedAttempt(data, actor);
+  const rule = ruleForAttempt(attempt.code);
+  if (rule === null) return null;
+  return {
+    id: `${rule}:${eventId}`,
+    rule,
+    at: attempt.at,
+    changeId: data.changeId,
+    services: [data.service],
+    detail: describe(attempt),
+  };
+}
+
+function describe(attempt: RefusedAttempt): string {
+  return `${attempt.command} by ${attempt.actor}: ${attempt.detail}`;
+}
+
+function round(minutes: number): number {
+  return Math.round(minutes * 100) / 100;
+}

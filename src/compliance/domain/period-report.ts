@@ -1,0 +1,111 @@
+import { CHANGE_TYPES, type ChangeType } from '../../changes/domain/change-request';
+import { minutesBetween, type ChangeCompliance } from './change-compliance';
+import { completeness } from './completeness';
+import { FINDING_RULE_IDS, type Finding, type FindingRule } from './finding-rules';
+import { nearestRankPercentile } from './percentile';
+
+export interface DurationFigures {
+  /** How many changes the duration was measured on. */
+  readonly count: number;
+  readonly p50: number | null;
+  readonly p90: number | null;
+}
+
+/** The figures of a period; a ratio is null when its denominator is 0. */
+export interface PeriodFigures {
+  readonly changes: number;
+  readonly volumeByType: Readonly<Record<ChangeType, number>>;
+  /** ChangeRequested → ChangeDeployed, over the changes deployed. */
+  readonly leadTimeMinutes: DurationFigures;
+  /** ChangeRequested → ChangeApproved, over the changes people approved. */
+  readonly approvalTimeMinutes: DurationFigures;
+  readonly approved: number;
+  readonly approvedAutomatically: number;
+  /** approvedAutomatically / approved. */
+  readonly approvedAutomaticallyShare: number | null;
+  /** Changes whose deployment started: production changed, fully or in part. */
+  readonly deployed: number;
+  /** Deployed changes that were rolled back or closed as failed. */
+  readonly failed: number;
+  /** failed / deployed. */
+  readonly changeFailureRate: number | null;
+  readonly rolledBack: number;
+  /** rolledBack / deployed. */
+  readonly rollbackRate: number | null;
+  /** Mean of the rolled-back changes' rollback minutes (last deployment step → rollback). */
+  readonly meanTimeToRollBackMinutes: number | null;
+  readonly complete: number;
+  /** complete / changes. */
+  readonly auditCompletenessShare: number | null;
+  readonly findingsByRule: Readonly<Record<FindingRule, number>>;
+}
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+function durations(values: readonly number[]): DurationFigures {
+  return {
+    count: values.length,
+    p50: nearestRankPercentile(values, 50),
+    p90: nearestRankPercentile(values, 90),
+  };
+}
+
+function countBy<K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> {
+  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+  for (const value of values) counts[value] += 1;
+  return counts;
+}
+
+/**
+ * The period's figures from the changes requested in it and the findings that arose in it.
+ * Every change figure is over the same set of changes, so numerators and denominators agree.
+ */
+export function periodFigures(
+  changes: readonly ChangeCompliance[],
+  findings: readonly Finding[],
+): PeriodFigures {
+  const deployed = changes.filter((c) => c.deployStartedAt !== null);
+  const approved = changes.filter((c) => c.approvedAt !== null);
+  const automatic = approved.filter((c) => c.approvedAutomatically);
+  const failed = deployed.filter((c) => c.rolledBackAt !== null || c.outcome === 'failed');
+  const rolledBack = deployed.filter((c) => c.rolledBackAt !== null);
+  const rollbackMinutes = rolledBack.flatMap((c) => c.rollbackMinutes ?? []);
+  const complete = changes.filter((c) => completeness(c).complete);
+  return {
+    changes: changes.length,
+    volumeByType: countBy(
+      CHANGE_TYPES,
+      changes.map((c) => c.type),
+    ),
+    leadTimeMinutes: durations(
+      changes.flatMap((c) =>
+        c.deployedAt === null ? [] : minutesBetween(c.requestedAt, c.deployedAt),
+      ),
+    ),
+    approvalTimeMinutes: durations(
+      approved.flatMap((c) =>
+        c.approvedAt === null || c.approvedAutomatically
+          ? []
+          : minutesBetween(c.requestedAt, c.approvedAt),
+      ),
+    ),
+    approved: approved.length,
+    approvedAutomatically: automatic.length,
+    approvedAutomaticallyShare: ratio(automatic.length, approved.length),
+    deployed: deployed.length,
+    failed: failed.length,
+    changeFailureRate: ratio(failed.length, deployed.length),
+    rolledBack: rolledBack.length,
+    rollbackRate: ratio(rolledBack.length, deployed.length),
+    meanTimeToRollBackMinutes:
+      rollbackMinutes.length === 0
+        ? null
+        : rollbackMinutes.reduce((sum, m) => sum + m, 0) / rollbackMinutes.length,
+    complete: complete.length,
+    auditCompletenessShare: ratio(complete.length, changes.length),
+    findingsByRule: countBy(
+      FINDING_RULE_IDS,
+      findings.map((f) => f.rule),
+    ),
+  };
+}

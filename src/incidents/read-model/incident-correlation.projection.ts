@@ -1,0 +1,43 @@
+import type { RecordedEvent } from '../../ledger/ledger-event';
+import type { Projection } from '../../projections/projection';
+import {
+  catalogEventOf,
+  dependencyTableScript,
+  replaceDependencies,
+} from '../../services/read-model/dependency-edges';
+import type { SqlClient } from '../../sql/sql-client';
+import { ALERT_SCRIPT, ALERT_TABLES, applyToAlerts } from './alert-record';
+import {
+  applyToTimeline,
+  DEPLOYMENT_TIMELINE_SCRIPT,
+  DEPLOYMENT_TIMELINE_TABLES,
+} from './deployment-timeline';
+
+/**
+ * The incident responder's read model: every deployment on a timeline indexed by (service,
+ * time), the dependency graph, and each alert with the suspects stored when it fired. One
+ * projection holds all three because the stored suspects must depend only on the feed up to
+ * the alert: read from another read model's tables, they would depend on which one had caught
+ * up further, and a rebuild could store different ones.
+ */
+export const incidentCorrelation: Projection = {
+  name: 'incident-correlation',
+  tables: [...DEPLOYMENT_TIMELINE_TABLES, 'incident_dependencies', ...ALERT_TABLES],
+  migrations: [
+    {
+      version: 1,
+      script: `${DEPLOYMENT_TIMELINE_SCRIPT}
+        ${dependencyTableScript('incident_dependencies')}
+        ${ALERT_SCRIPT}`,
+    },
+  ],
+
+  async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      const catalogEvent = catalogEventOf(event);
+      if (catalogEvent) await replaceDependencies(tx, 'incident_dependencies', catalogEvent);
+      await applyToTimeline(tx, event);
+      await applyToAlerts(tx, event);
+    }
+  },
+};
