@@ -171,8 +171,12 @@ describe('parseKafkaConfig', () => {
 });
 
 describe('KAFKA_ENVIRONMENT', () => {
-  it('is the table CONFIG.md documents, row for row', () => {
-    const markdown = readFileSync(join(__dirname, 'CONFIG.md'), 'utf8');
+  it('is the table the README documents, row for row', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const markdown = readme.slice(
+      readme.indexOf('### Kafka configuration'),
+      readme.indexOf('### The local Kafka broker'),
+    );
     const rows = markdown
       .split('\n')
       .filter((line) => line.startsWith('| `KAFKA_'))
