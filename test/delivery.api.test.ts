@@ -17,7 +17,6 @@ interface Metrics {
   total: Figures;
 }
 
-const HOUR = 3600;
 const at = (dayAndTime: string) => `2031-03-${dayAndTime}:00.000Z`;
 const WEEK1 = { start: at('03T00:00'), end: at('10T00:00') };
 const WEEK2 = { start: at('10T00:00'), end: at('17T00:00') };

@@ -79,9 +79,11 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
   async function requestChange(
     name: string,
     service: string,
-    fields: { type?: string; blastRadius?: string; environment?: string } = {},
+    fields: { type?: string; blastRadius?: string; environment?: string; approved?: boolean } = {},
   ): Promise<void> {
     const { type = 'standard', blastRadius = 'low', environment = 'production' } = fields;
+    // A normal change waits for bob's approval; a standard one is approved on request.
+    const approve = type === 'normal' && fields.approved !== false;
     const created = await app.call<{ changeId: string }>('POST', '/changes', {
       key: KEYS.alice,
       body: {
@@ -97,7 +99,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     });
     expect(created.status).toBe(201);
     change[name] = created.body.changeId;
-    if (type === 'normal') {
+    if (approve) {
       const approved = await app.call('POST', `/changes/${change[name]}/approvals`, {
         key: KEYS.bob,
         body: {},
@@ -143,6 +145,8 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
    *   C5  payments  standard, low risk       deployed 180 min before, rolled back 120 min before
    *   C6  checkout  in staging               deployed            2 min before
    *   C7  search    (not a dependency)       deployed            1 min before
+   * and on search: an unplanned hotfix 50 min before, rolled back 40 min before, and C8, a
+   * normal change nobody approved, started anyway 3 min before.
    */
   async function buildHistory(): Promise<void> {
     for (const [name, dependsOn] of [
@@ -164,6 +168,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     await requestChange('C5', 'payments');
     await requestChange('C6', 'checkout', { environment: 'staging' });
     await requestChange('C7', 'search');
+    await requestChange('C8', 'search', { type: 'normal', approved: false });
 
     await deploy({
       service: 'checkout',
@@ -204,6 +209,20 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
       changeId: change.C6,
       version: '6',
       occurredAt: before(2),
+    });
+    await deploy({ service: 'search', version: 's-hotfix', occurredAt: before(50) });
+    await deploy({
+      service: 'search',
+      phase: 'rolledback',
+      version: 's-0',
+      occurredAt: before(40),
+    });
+    await deploy({
+      service: 'search',
+      changeId: change.C8,
+      phase: 'started',
+      version: '8',
+      occurredAt: before(3),
     });
     await deploy({ service: 'search', changeId: change.C7, version: '7', occurredAt: before(1) });
 
@@ -289,6 +308,29 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
       // C5: 0.25 × 1 × 0.5 × 0.4 = 0.05
       [change.C5, 0.05, ['same-service', 'rolled-back']],
     ]);
+  });
+
+  it('blames deploys nobody approved, rolling out or rolled back, on their service', async () => {
+    const answer = await whatChanged(`service=search&at=${before(0)}`);
+    expect(ranking(answer.body.suspects)).toEqual([
+      // C8 refused (not approved) but deploying: 0.5^(3/60) = 0.965936 × 1 × 1 × rolling-out 1
+      [change.C8, 0.965936, ['same-service', 'still-rolling-out', 'unplanned']],
+      // C7: 0.5^(1/60) = 0.988514 × 1 × 0.5 × 0.8 = 0.395406
+      [change.C7, 0.395406, ['same-service', 'most-recent']],
+      // the hotfix, last moved when rolled back: 0.5^(40/60) = 0.629961 × 1 × 1 × 0.4
+      [
+        'unplanned:search:production:s-hotfix',
+        0.251984,
+        ['same-service', 'rolled-back', 'unplanned'],
+      ],
+    ]);
+    expect(answer.body.suspects[0]).toMatchObject({
+      deploymentKey: 'unplanned:search:production:8',
+      title: 'change C8',
+      unplanned: true,
+      riskLevel: null,
+      factors: { risk: 1, state: 1 },
+    });
   });
 
   it('never looks past the window: 5 hours back is not blamed with 4 hours, but is with 6', async () => {

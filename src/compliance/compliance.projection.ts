@@ -74,56 +74,17 @@ export const complianceProjection: Projection = {
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const subjects = events.map(subjectOf);
-    const changeIds = new Set<string>();
-    for (const subject of subjects) {
-      if (subject?.kind === 'change') changeIds.add(subject.changeId);
-      if (subject?.kind === 'unplanned' && subject.data.changeId !== null) {
-        changeIds.add(subject.data.changeId);
-      }
-    }
     if (subjects.every((subject) => subject === null)) return;
-
-    const stored = await loadRecords(tx, [...changeIds]);
-    const records = new Map(stored);
-    const touched = new Set<string>();
-    const standalone: Finding[] = [];
-    subjects.forEach((subject, index) => {
-      const event = events[index];
-      if (subject === null) return;
-      if (subject.kind === 'change') {
-        const previous = records.get(subject.changeId);
-        const next = applyChangeEvent(previous, asChangeEvent(event));
-        // Events that change nothing the record holds (verified, deferred) cost no write.
-        if (next === undefined || next === previous) return;
-        records.set(subject.changeId, next);
-        touched.add(subject.changeId);
-        return;
-      }
-      const record =
-        subject.data.changeId === null ? undefined : records.get(subject.data.changeId);
-      if (record === undefined) {
-        const finding = unplannedDeploymentFinding(
-          event.eventId,
-          subject.data,
-          event.metadata.actor,
-        );
-        if (finding !== null) standalone.push(finding);
-        return;
-      }
-      records.set(
-        record.changeId,
-        applyUnplannedDeployment(record, subject.data, event.metadata.actor),
-      );
-      touched.add(record.changeId);
-    });
-
-    const changed = [...touched].map((id) => records.get(id) as ChangeCompliance);
-    const before = new Map(
-      [...stored.values()].flatMap((r) => changeFindings(r)).map((f) => [f.id, f]),
+    const stored = await loadRecords(tx, subjects);
+    const { changed, standalone } = foldBatch(stored, events, subjects);
+    // Only the changes the batch moved can have gained or lost findings.
+    const before = byId(
+      changed.flatMap((record) => {
+        const previous = stored.get(record.changeId);
+        return previous === undefined ? [] : changeFindings(previous);
+      }),
     );
-    const after = new Map(
-      [...changed.flatMap((r) => changeFindings(r)), ...standalone].map((f) => [f.id, f]),
-    );
+    const after = byId([...changed.flatMap(changeFindings), ...standalone]);
     await saveRecords(tx, changed);
     await deleteFindings(
       tx,
@@ -131,19 +92,65 @@ export const complianceProjection: Projection = {
     );
     await insertFindings(
       tx,
-      [...after.values()].filter((f) => !before.has(f.id)),
+      [...after.values()].filter((finding) => !before.has(finding.id)),
     );
   },
 };
 
+/** The batch applied to the records it touches, in feed order. */
+function foldBatch(
+  stored: ReadonlyMap<string, ChangeCompliance>,
+  events: readonly RecordedEvent[],
+  subjects: readonly (Subject | null)[],
+): { changed: ChangeCompliance[]; standalone: Finding[] } {
+  const records = new Map(stored);
+  const changed = new Map<string, ChangeCompliance>();
+  const standalone: Finding[] = [];
+  const keep = (record: ChangeCompliance) => {
+    records.set(record.changeId, record);
+    changed.set(record.changeId, record);
+  };
+  subjects.forEach((subject, index) => {
+    const event = events[index];
+    if (subject?.kind === 'change') {
+      const previous = records.get(subject.changeId);
+      const next = applyChangeEvent(previous, asChangeEvent(event));
+      // Events that change nothing the record holds (verified, deferred) cost no write.
+      if (next !== undefined && next !== previous) keep(next);
+    } else if (subject?.kind === 'unplanned') {
+      const { data } = subject;
+      const actor = event.metadata.actor;
+      const record = data.changeId === null ? undefined : records.get(data.changeId);
+      if (record !== undefined) {
+        keep(applyUnplannedDeployment(record, data, actor));
+      } else {
+        const finding = unplannedDeploymentFinding(event.eventId, data, actor);
+        if (finding !== null) standalone.push(finding);
+      }
+    }
+  });
+  return { changed: [...changed.values()], standalone };
+}
+
+function byId(findings: readonly Finding[]): Map<string, Finding> {
+  return new Map(findings.map((finding) => [finding.id, finding]));
+}
+
+/** The stored records of every change the batch is about. */
 async function loadRecords(
   tx: SqlClient,
-  changeIds: readonly string[],
+  subjects: readonly (Subject | null)[],
 ): Promise<Map<string, ChangeCompliance>> {
-  if (changeIds.length === 0) return new Map();
+  const changeIds = new Set(
+    subjects.flatMap((subject) => {
+      if (subject?.kind === 'change') return [subject.changeId];
+      return subject?.data.changeId ?? [];
+    }),
+  );
+  if (changeIds.size === 0) return new Map();
   const rows = await tx.query<{ record: ChangeCompliance }>(
     'SELECT record FROM compliance_changes WHERE change_id = ANY($1::text[])',
-    [changeIds],
+    [[...changeIds]],
   );
   return new Map(rows.map(({ record }) => [record.changeId, record]));
 }
