@@ -226,7 +226,6 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     });
     await deploy({ service: 'search', changeId: change.C7, version: '7', occurredAt: before(1) });
 
-    await caughtUp();
     const fired = await app.call('POST', '/ingest/generic', {
       key: KEYS.ci,
       body: {
@@ -385,6 +384,17 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
       body: { changeId: change.C2, note: 'payments pool too small since C2' },
     });
     expect(repeated.body).toMatchObject({ recorded: false });
+    const retried = () =>
+      app.call('POST', `${alertPath(ALERT_ID)}/cause`, {
+        key: KEYS.ci,
+        body: { changeId: change.C1, note: 'the checkout deploy after all' },
+        headers: { 'idempotency-key': 'cause-1' },
+      });
+    expect((await retried()).body).toMatchObject({
+      recorded: true,
+      cause: { changeId: change.C1 },
+    });
+    expect((await retried()).body).toMatchObject({ recorded: false });
 
     const noChange = await app.call('POST', `${alertPath(alertStreamId(ALERT_ID))}/cause`, {
       key: KEYS.carol,

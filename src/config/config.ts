@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MAX_WINDOW_HOURS } from '../incidents/domain/look-back-window';
 import { parseKafkaConfig, type KafkaConfig } from '../ingest/kafka/kafka-config';
 
 export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
@@ -19,6 +20,10 @@ export interface AppConfig {
   readonly feedPollMs: number;
   /** Shared secret GitHub signs webhook bodies with; null refuses GitHub webhooks. */
   readonly githubWebhookSecret: string | null;
+  /** Look-back of what-changed when none is asked for, and of the suspects stored per alert. */
+  readonly whatChangedWindowHours: number;
+  /** The environment whose deployments the delivery (DORA) metrics count. */
+  readonly deliveryEnvironment: string;
   /** Null when KAFKA_BROKERS is unset: the service then ingests over HTTP only. */
   readonly kafka: KafkaConfig | null;
 }
@@ -29,6 +34,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -57,6 +64,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       return fallback;
     }
     return raw as T;
+  };
+
+  const environmentName = (name: string, fallback: string): string => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    if (!ENVIRONMENT_NAME.test(raw)) {
+      problems.push(
+        `${name} must be an environment name like "production", got ${JSON.stringify(raw)}`,
+      );
+      return fallback;
+    }
+    return raw;
   };
 
   const eventStore = oneOf<EventStoreKind>(
@@ -94,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     feedPollMs: integer('FEED_POLL_MS', 250, 10, 60_000),
     githubWebhookSecret: text('GITHUB_WEBHOOK_SECRET'),
+    whatChangedWindowHours: integer('WHAT_CHANGED_WINDOW_HOURS', 4, 1, MAX_WINDOW_HOURS),
+    deliveryEnvironment: environmentName('DELIVERY_ENVIRONMENT', 'production'),
     kafka: kafka.config,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../changes/domain/domain-error';
+import { CatalogRefusal } from '../services/domain/catalog-refusal';
 import {
   DuplicateEventConflict,
   InvalidPosition,
@@ -51,7 +52,7 @@ function titled(
   status: number,
   code: string,
   detail: string,
-  extra: Pick<ProblemFields, 'errors' | 'actualRevision'> = {},
+  extra: Pick<ProblemFields, 'errors' | 'actualRevision' | 'cycle'> = {},
 ): ProblemFields {
   return { title: HTTP_TITLES[status] ?? 'Error', status, code, detail, ...extra };
 }
@@ -62,6 +63,9 @@ export function toProblem(error: unknown): ProblemFields {
   }
   if (error instanceof DomainError) {
     return titled(DOMAIN_STATUS[error.kind], error.code, error.message);
+  }
+  if (error instanceof CatalogRefusal) {
+    return titled(DOMAIN_STATUS[error.kind], error.code, error.message, { cycle: error.cycle });
   }
   if (error instanceof WrongExpectedRevision) {
     return titled(409, 'concurrent-write', `${error.message}; retry the request`, {

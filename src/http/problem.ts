@@ -13,6 +13,8 @@ export interface ProblemFields {
   readonly errors?: readonly FieldProblem[];
   /** With `concurrent-write`: the stream's revision that won the race. */
   readonly actualRevision?: number;
+  /** With `dependency-cycle`: the loop the refused dependency would close. */
+  readonly cycle?: readonly string[];
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

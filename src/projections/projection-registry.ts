@@ -7,11 +7,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Gauge } from 'prom-client';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store';
 import { Metrics } from '../observability/metrics';
 import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
 import { ProjectionRunner, type ProjectionLag } from './projection-runner';
-import { PROJECTIONS } from './projections';
+import { projectionsFor } from './projections';
 
 /** Lag is measured at most this often per projection, however many reads ask. */
 const LAG_CACHE_MS = 1000;
@@ -35,10 +36,11 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(SQL_CLIENT) sql: SqlClient,
+    @Inject(APP_CONFIG) config: AppConfig,
     metrics: Metrics,
   ) {
     this.runners = new Map(
-      PROJECTIONS.map((projection) => [
+      projectionsFor(config).map((projection) => [
         projection.name,
         new ProjectionRunner(store, sql, projection, {
           batchSize: 500,

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../config/config';
 import { complianceProjection } from '../compliance/compliance.projection';
 import { changeCatalog } from './change-catalog/change-catalog.projection';
 import type { Projection } from './projection';
@@ -5,9 +6,11 @@ import { serviceGraph } from '../services/read-model/service-graph.projection';
 import { incidentCorrelation } from '../incidents/read-model/incident-correlation.projection';
 
 /** Every read model the service keeps; each runs from its own checkpoint. */
-export const PROJECTIONS: readonly Projection[] = [
-  changeCatalog,
-  complianceProjection,
-  serviceGraph,
-  incidentCorrelation,
-];
+export function projectionsFor(config: Pick<AppConfig, 'whatChangedWindowHours'>): Projection[] {
+  return [
+    changeCatalog,
+    complianceProjection,
+    serviceGraph,
+    incidentCorrelation(config.whatChangedWindowHours),
+  ];
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config/config';
 import { openStorage } from '../storage/open-storage';
 import { ProjectionRunner } from './projection-runner';
-import { PROJECTIONS } from './projections';
+import { projectionsFor } from './projections';
 
 /**
  * Rebuilds read models from the first ledger event, next to running instances (PostgreSQL:
@@ -11,15 +11,17 @@ import { PROJECTIONS } from './projections';
  *   npm run projections:rebuild -- [name ...]      (all read models when none is named)
  */
 async function main(names: string[]): Promise<void> {
-  const unknown = names.filter((name) => !PROJECTIONS.some((p) => p.name === name));
+  const config = loadConfig();
+  const projections = projectionsFor(config);
+  const unknown = names.filter((name) => !projections.some((p) => p.name === name));
   if (unknown.length > 0) {
     throw new ConfigError([
-      `unknown read model(s): ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`,
+      `unknown read model(s): ${unknown.join(', ')}; known: ${projections.map((p) => p.name).join(', ')}`,
     ]);
   }
-  const storage = await openStorage(loadConfig());
+  const storage = await openStorage(config);
   try {
-    for (const projection of PROJECTIONS.filter(
+    for (const projection of projections.filter(
       (p) => names.length === 0 || names.includes(p.name),
     )) {
       const runner = new ProjectionRunner(storage.store, storage.sql, projection, {

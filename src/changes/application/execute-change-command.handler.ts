@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
+import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import type { ProposedEvent, RecordedEvent } from '../../ledger/ledger-event';
 import { proposeEvent } from '../../ledger/propose-event';
@@ -20,16 +20,10 @@ import {
   type ChangeCommandResult,
   type CommandOrigin,
 } from './execute-change-command';
-import { loadChange } from './load-change';
+import { foldChange } from './load-change';
 
 /** Optimistic concurrency: a lost race re-decides on the new state, a few times at most. */
 const MAX_ATTEMPTS = 5;
-
-function eventIdFor(origin: CommandOrigin, index: number): string {
-  return origin.idempotencyKey === undefined
-    ? randomUUID()
-    : deterministicEventId(origin.idempotencyKey, index);
-}
 
 function propose(
   event: ChangeEvent,
@@ -38,7 +32,7 @@ function propose(
   at: string,
   origin: CommandOrigin,
 ): ProposedEvent {
-  return proposeEvent(eventIdFor(origin, index), event.type, event.data, {
+  return proposeEvent(commandEventId(origin.idempotencyKey, index), event.type, event.data, {
     actor,
     source: origin.source,
     correlationId: origin.correlationId,
@@ -110,27 +104,27 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
     }
   }
 
-  async execute({ command, origin }: ExecuteChangeCommand): Promise<ChangeCommandResult> {
-    for (let attempt = 1; ; attempt += 1) {
-      const { state, revision, events } = await loadChange(this.store, command.changeId);
-      const recorded = alreadyRecorded(events, origin);
-      if (recorded.length > 0) return result(command.changeId, state.status, revision, recorded);
-      const decided = await this.decideOrRecordRefusal(command, state, revision, origin);
-      const proposed = decided.map((e, i) => propose(e, i, command.actor.id, command.at, origin));
-      try {
-        const appended = await this.store.append(
-          changeStreamId(command.changeId),
-          revision < 0 ? 'no-stream' : revision,
-          proposed,
-        );
-        for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
-        const status = decided.reduce(evolve, state).status;
-        return result(command.changeId, status, appended.lastRevision, appended.events);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision)) throw error;
-        this.metrics.appendConflicts.inc();
-        if (attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+  execute({ command, origin }: ExecuteChangeCommand): Promise<ChangeCommandResult> {
+    const { changeId } = command;
+    return decideAndAppend(
+      this.store,
+      changeStreamId(changeId),
+      async (events, revision): Promise<Attempt<ChangeCommandResult>> => {
+        const state = foldChange(events);
+        const recorded = alreadyRecorded(events, origin);
+        if (recorded.length > 0)
+          return { answer: result(changeId, state.status, revision, recorded) };
+        const decided = await this.decideOrRecordRefusal(command, state, revision, origin);
+        return {
+          append: decided.map((e, i) => propose(e, i, command.actor.id, command.at, origin)),
+          answer: (appended) => {
+            for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
+            const status = decided.reduce(evolve, state).status;
+            return result(changeId, status, appended.lastRevision, appended.events);
+          },
+        };
+      },
+      { maxAttempts: MAX_ATTEMPTS, onConflict: () => this.metrics.appendConflicts.inc() },
+    );
   }
 }

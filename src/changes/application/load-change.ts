@@ -17,9 +17,13 @@ export function asChangeEvent(event: RecordedEvent): ChangeEvent {
   return { type: event.type, data: event.data } as unknown as ChangeEvent;
 }
 
-/** Folds a change's stream into its current state. */
+/** A change's state, folded from its stream's events. */
+export function foldChange(events: readonly RecordedEvent[]): ChangeState {
+  return events.reduce((s, e) => evolve(s, asChangeEvent(e)), initialState);
+}
+
+/** Reads a change's stream and folds it into its current state. */
 export async function loadChange(store: EventStore, changeId: string): Promise<LoadedChange> {
   const events = await store.readStream(changeStreamId(changeId));
-  const state = events.reduce((s, e) => evolve(s, asChangeEvent(e)), initialState);
-  return { state, revision: events.length - 1, events };
+  return { state: foldChange(events), revision: events.length - 1, events };
 }

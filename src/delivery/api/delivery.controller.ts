@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Clock } from '../../common/clock';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { InvalidRequest } from '../../http/problem';
-import { incidentCorrelation } from '../../incidents/read-model/incident-correlation.projection';
+import { INCIDENT_CORRELATION } from '../../incidents/read-model/incident-correlation.projection';
 import { ReadModel } from '../../projections/api/read-model.decorator';
 import { serviceGraph } from '../../services/read-model/service-graph.projection';
 import { DeliveryQueries } from '../application/delivery-queries';
-import { DELIVERY_SETTINGS, type DeliverySettings } from '../delivery-settings';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { DeliveryMetricsDto, DeliveryMetricsQuery } from './dto/delivery.dto';
 
 const DAY = 86_400_000;
@@ -24,11 +24,11 @@ export class DeliveryController {
   constructor(
     private readonly queries: DeliveryQueries,
     private readonly clock: Clock,
-    @Inject(DELIVERY_SETTINGS) private readonly settings: DeliverySettings,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('metrics')
-  @ReadModel(incidentCorrelation.name, serviceGraph.name)
+  @ReadModel(INCIDENT_CORRELATION, serviceGraph.name)
   @ApiOperation({
     summary: 'Deployment frequency, lead time, change failure rate, recovery time',
     description:
@@ -52,7 +52,7 @@ export class DeliveryController {
     return this.queries.metrics({
       service: query.service?.trim().toLowerCase(),
       team: query.team,
-      environment: query.environment ?? this.settings.environment,
+      environment: query.environment ?? this.config.deliveryEnvironment,
       from,
       to,
       bucket: query.bucket,

@@ -6,7 +6,7 @@ import { periodsBetween, type Bucket } from '../domain/periods';
 import { deliveredDeployments } from './delivered-deployments';
 
 /** A failure is looked for a recovery this long after the end of the range asked about. */
-export const RECOVERY_LOOKAHEAD_DAYS = 30;
+const RECOVERY_LOOKAHEAD_DAYS = 30;
 const DAY = 86_400_000;
 
 export interface DeliveryQuestion {

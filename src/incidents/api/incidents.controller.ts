@@ -18,8 +18,8 @@ import { ApiOrigin } from '../../http/command-origin.decorator';
 import { ReadModel } from '../../projections/api/read-model.decorator';
 import { IncidentQueries } from '../application/incident-queries';
 import { RecordAlertCauseCommand } from '../application/record-alert-cause';
-import { INCIDENT_SETTINGS, type IncidentSettings } from '../incident-settings';
-import { incidentCorrelation } from '../read-model/incident-correlation.projection';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { INCIDENT_CORRELATION } from '../read-model/incident-correlation.projection';
 import {
   AlertCauseResultDto,
   AlertDto,
@@ -43,11 +43,11 @@ export class IncidentsController {
     private readonly queries: IncidentQueries,
     private readonly commands: CommandBus,
     private readonly clock: Clock,
-    @Inject(INCIDENT_SETTINGS) private readonly settings: IncidentSettings,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('incidents/what-changed')
-  @ReadModel(incidentCorrelation.name)
+  @ReadModel(INCIDENT_CORRELATION)
   @ApiOperation({
     summary: 'What changed on a service, or on anything it depends on, before a moment',
     description:
@@ -58,7 +58,7 @@ export class IncidentsController {
   @ApiOkResponse({ type: WhatChangedDto })
   whatChanged(@Query() query: WhatChangedQuery) {
     const at = query.at === undefined ? this.clock.now().getTime() : Date.parse(query.at);
-    const windowHours = query.windowHours ?? this.settings.whatChangedWindowHours;
+    const windowHours = query.windowHours ?? this.config.whatChangedWindowHours;
     return this.queries.whatChanged(
       { service: query.service.trim().toLowerCase(), at, windowHours },
       query.environment ?? null,
@@ -67,7 +67,7 @@ export class IncidentsController {
   }
 
   @Get('alerts/:id')
-  @ReadModel(incidentCorrelation.name)
+  @ReadModel(INCIDENT_CORRELATION)
   @ApiParam(ALERT_PARAM)
   @ApiOperation({
     summary: 'An alert with its suspects, stored when it fired (a named cause first)',

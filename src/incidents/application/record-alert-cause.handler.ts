@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { loadChange } from '../../changes/application/load-change';
-import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
-import { WrongExpectedRevision } from '../../ledger/ledger-errors';
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import { proposeEvent } from '../../ledger/propose-event';
 import { Metrics } from '../../observability/metrics';
@@ -34,39 +32,40 @@ export class RecordAlertCauseHandler implements ICommandHandler<RecordAlertCause
   ) {}
 
   async execute({ alert, command, origin }: RecordAlertCauseCommand): Promise<AlertCauseResult> {
-    const eventId =
-      origin.idempotencyKey === undefined
-        ? randomUUID()
-        : deterministicEventId(origin.idempotencyKey, ALERT_CAUSE_RECORDED);
+    const eventId = commandEventId(origin.idempotencyKey, ALERT_CAUSE_RECORDED);
     const changeExists =
       command.changeId === null ||
       (await loadChange(this.store, command.changeId)).state.status !== 'none';
-    for (let attempt = 1; ; attempt += 1) {
-      const { streamId, events, record } = await this.alertStream(alert);
-      const revision = events.length - 1;
-      const retried = events.some((e) => e.eventId === eventId);
-      const decided = retried ? [] : decideAlertCause(command, record, changeExists);
-      if (decided.length === 0) return unchanged(streamId, record, revision);
-      const proposed = decided.map((data) =>
-        proposeEvent(eventId, ALERT_CAUSE_RECORDED, data, {
-          actor: command.actor.id,
-          source: origin.source,
-          correlationId: origin.correlationId,
-          causationId: origin.causationId ?? null,
-          occurredAt: command.at,
-        }),
-      );
-      try {
-        const appended = await this.store.append(streamId, revision, proposed);
-        this.metrics.eventsAppended.inc({ type: ALERT_CAUSE_RECORDED });
-        const { alertId, ...cause } = decided[0];
-        return { streamId, alertId, cause, revision: appended.lastRevision, recorded: true };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision)) throw error;
-        this.metrics.appendConflicts.inc();
-        if (attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    const { streamId } = await this.alertStream(alert);
+    return decideAndAppend(
+      this.store,
+      streamId,
+      (events, revision): Promise<Attempt<AlertCauseResult>> => {
+        const record = alertRecordOf(events);
+        if (!record) throw new Error(`alert stream ${streamId} lost its AlertFired event`);
+        const retried = events.some((e) => e.eventId === eventId);
+        // The decider records at most one cause per command.
+        const [decided] = retried ? [] : decideAlertCause(command, record, changeExists);
+        if (!decided) return Promise.resolve({ answer: unchanged(streamId, record, revision) });
+        return Promise.resolve({
+          append: [
+            proposeEvent(eventId, ALERT_CAUSE_RECORDED, decided, {
+              actor: command.actor.id,
+              source: origin.source,
+              correlationId: origin.correlationId,
+              causationId: origin.causationId ?? null,
+              occurredAt: command.at,
+            }),
+          ],
+          answer: (appended) => {
+            this.metrics.eventsAppended.inc({ type: ALERT_CAUSE_RECORDED });
+            const { alertId, ...cause } = decided;
+            return { streamId, alertId, cause, revision: appended.lastRevision, recorded: true };
+          },
+        });
+      },
+      { maxAttempts: MAX_ATTEMPTS, onConflict: () => this.metrics.appendConflicts.inc() },
+    );
   }
 
   private async alertStream(

@@ -4,18 +4,18 @@ import type { RiskLevel } from '../../policy/risk-assessment';
 export type DeploymentStatusAt = 'rolling-out' | 'deployed' | 'rolled-back';
 
 /** Suspicion halves for every hour between the deployment's last move and the alert. */
-export const PROXIMITY_HALF_LIFE_MINUTES = 60;
+const PROXIMITY_HALF_LIFE_MINUTES = 60;
 /** Each dependency edge between the alerting service and the deployed one halves suspicion. */
-export const DEPENDENCY_FACTOR_PER_LEVEL = 0.5;
+const DEPENDENCY_FACTOR_PER_LEVEL = 0.5;
 /** An unplanned deploy was never assessed: it counts as high risk, it skipped every check. */
-export const RISK_FACTORS: Readonly<Record<RiskLevel | 'unassessed', number>> = {
+const RISK_FACTORS: Readonly<Record<RiskLevel | 'unassessed', number>> = {
   high: 1,
   medium: 0.75,
   low: 0.5,
   unassessed: 1,
 };
 /** Still rolling out is live and moving; rolled back was already undone when the alert fired. */
-export const STATE_FACTORS: Readonly<Record<DeploymentStatusAt, number>> = {
+const STATE_FACTORS: Readonly<Record<DeploymentStatusAt, number>> = {
   'rolling-out': 1,
   deployed: 0.8,
   'rolled-back': 0.4,

@@ -3,11 +3,10 @@ import type { AlertFiredData, AlertResolvedData } from '../../alerts/domain/aler
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import type { SqlClient } from '../../sql/sql-client';
 import { ALERT_CAUSE_RECORDED, type AlertCauseRecordedData } from '../domain/alert-cause';
-import { incidentSettings } from '../incident-settings';
 import { whatChanged } from './timeline-queries';
 
 /** The suspects kept per alert: enough for any responder, bounded for a hub service. */
-export const STORED_SUSPECTS = 20;
+const STORED_SUSPECTS = 20;
 
 export const ALERT_TABLES = ['incident_alerts', 'incident_alert_suspects'] as const;
 
@@ -47,11 +46,15 @@ export const ALERT_SCRIPT = `
 `;
 
 /** Applies one feed event to the alerts and their suspects, if it is about an alert. */
-export async function applyToAlerts(tx: SqlClient, event: RecordedEvent): Promise<void> {
+export async function applyToAlerts(
+  tx: SqlClient,
+  event: RecordedEvent,
+  windowHours: number,
+): Promise<void> {
   if (!event.streamId.startsWith(ALERT_STREAM_PREFIX)) return;
   switch (event.type) {
     case 'AlertFired':
-      return fired(tx, event.streamId, event.data as unknown as AlertFiredData);
+      return fired(tx, event.streamId, event.data as unknown as AlertFiredData, windowHours);
     case 'AlertResolved':
       return resolved(tx, event.streamId, event.data as unknown as AlertResolvedData);
     case ALERT_CAUSE_RECORDED:
@@ -63,8 +66,12 @@ export async function applyToAlerts(tx: SqlClient, event: RecordedEvent): Promis
  * Suspects are computed from the alert's startsAt against what this read model holds at this
  * point of the feed, never from the wall clock: a rebuild stores exactly the same ones.
  */
-async function fired(tx: SqlClient, streamId: string, alert: AlertFiredData): Promise<void> {
-  const windowHours = incidentSettings().whatChangedWindowHours;
+async function fired(
+  tx: SqlClient,
+  streamId: string,
+  alert: AlertFiredData,
+  windowHours: number,
+): Promise<void> {
   const { suspects } = await whatChanged(
     tx,
     { service: alert.service, at: Date.parse(alert.startsAt), windowHours },

@@ -20,8 +20,11 @@ import {
  * the alert: read from another read model's tables, they would depend on which one had caught
  * up further, and a rebuild could store different ones.
  */
-export const incidentCorrelation: Projection = {
-  name: 'incident-correlation',
+export const INCIDENT_CORRELATION = 'incident-correlation';
+
+/** The window is the one of the suspects stored when an alert fires (WHAT_CHANGED_WINDOW_HOURS). */
+export const incidentCorrelation = (windowHours: number): Projection => ({
+  name: INCIDENT_CORRELATION,
   tables: [...DEPLOYMENT_TIMELINE_TABLES, 'incident_dependencies', ...ALERT_TABLES],
   migrations: [
     {
@@ -37,7 +40,7 @@ export const incidentCorrelation: Projection = {
       const catalogEvent = catalogEventOf(event);
       if (catalogEvent) await replaceDependencies(tx, 'incident_dependencies', catalogEvent);
       await applyToTimeline(tx, event);
-      await applyToAlerts(tx, event);
+      await applyToAlerts(tx, event, windowHours);
     }
   },
-};
+});

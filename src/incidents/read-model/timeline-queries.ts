@@ -12,7 +12,7 @@ import {
 /** Timestamps leave SQL as epoch milliseconds, the unit the domain computes in. */
 export const EPOCH_MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
-export const SELECT_DEPLOYMENT = `
+const SELECT_DEPLOYMENT = `
   SELECT deployment_key AS "deploymentKey", service, environment, change_id AS "changeId",
          title, unplanned, version, commit, risk_level AS "riskLevel",
          ${EPOCH_MS('started_at')} AS "startedAt", ${EPOCH_MS('deployed_at')} AS "deployedAt",

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Query,
-  UseFilters,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -35,7 +25,6 @@ import type { ServiceDefinition } from '../domain/catalog-events';
 import type { Direction } from '../read-model/dependency-edges';
 import { ServiceCatalogQueries } from '../read-model/service-catalog-queries';
 import { serviceGraph } from '../read-model/service-graph.projection';
-import { CatalogRefusalFilter } from './catalog-refusal.filter';
 import {
   CatalogCommandResultDto,
   DependencyDepthQuery,
@@ -52,7 +41,6 @@ import {
 @ApiTags('services')
 @ApiBearerAuth()
 @ApiProblems()
-@UseFilters(CatalogRefusalFilter)
 @Controller('services')
 export class ServicesController {
   constructor(

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandOrigin } from '../../changes/application/execute-change-command';
-import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
-import { WrongExpectedRevision } from '../../ledger/ledger-errors';
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import { proposeEvent } from '../../ledger/propose-event';
 import { Metrics } from '../../observability/metrics';
@@ -29,12 +26,6 @@ function asCatalogEvent(event: RecordedEvent): CatalogEvent {
   return { type: event.type, data: event.data } as unknown as CatalogEvent;
 }
 
-function eventIdFor(origin: CommandOrigin, index: number): string {
-  return origin.idempotencyKey === undefined
-    ? randomUUID()
-    : deterministicEventId(origin.idempotencyKey, index);
-}
-
 function entry(catalog: Catalog, name: string): CatalogEntry {
   const found = catalog.get(name);
   if (!found) throw new Error(`service ${name} is missing from the catalog it was decided on`);
@@ -48,46 +39,44 @@ export class ExecuteCatalogCommandHandler implements ICommandHandler<ExecuteCata
     private readonly metrics: Metrics,
   ) {}
 
-  async execute({ command, origin }: ExecuteCatalogCommand): Promise<CatalogCommandResult> {
+  execute({ command, origin }: ExecuteCatalogCommand): Promise<CatalogCommandResult> {
     const name = command.service.name;
-    for (let attempt = 1; ; attempt += 1) {
-      const events = await this.store.readStream(SERVICE_CATALOG_STREAM);
-      const catalog = events.reduce((c, e) => evolveCatalog(c, asCatalogEvent(e)), emptyCatalog);
-      const revision = events.length - 1;
-      // A retried request finds what its first delivery recorded and is not decided again.
-      const retried =
-        origin.idempotencyKey !== undefined &&
-        events.some((e) => e.eventId === eventIdFor(origin, 0));
-      const decided = retried ? [] : decideCatalog(command, catalog);
-      if (decided.length === 0) {
-        return { service: entry(catalog, name), catalogRevision: revision, recorded: false };
-      }
-      const proposed = decided.map((event, index) =>
-        proposeEvent(eventIdFor(origin, index), event.type, event.data, {
-          actor: command.actor.id,
-          source: origin.source,
-          correlationId: origin.correlationId,
-          causationId: origin.causationId ?? null,
-          occurredAt: command.at,
-        }),
-      );
-      try {
-        const appended = await this.store.append(
-          SERVICE_CATALOG_STREAM,
-          revision < 0 ? 'no-stream' : revision,
-          proposed,
-        );
-        for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
-        return {
-          service: entry(decided.reduce(evolveCatalog, catalog), name),
-          catalogRevision: appended.lastRevision,
-          recorded: true,
-        };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision)) throw error;
-        this.metrics.appendConflicts.inc();
-        if (attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    const key = origin.idempotencyKey;
+    return decideAndAppend(
+      this.store,
+      SERVICE_CATALOG_STREAM,
+      (events, revision): Promise<Attempt<CatalogCommandResult>> => {
+        const catalog = events.reduce((c, e) => evolveCatalog(c, asCatalogEvent(e)), emptyCatalog);
+        // A retried request finds what its first delivery recorded and is not decided again.
+        const retried =
+          key !== undefined && events.some((e) => e.eventId === commandEventId(key, 0));
+        const decided = retried ? [] : decideCatalog(command, catalog);
+        if (decided.length === 0) {
+          return Promise.resolve({
+            answer: { service: entry(catalog, name), catalogRevision: revision, recorded: false },
+          });
+        }
+        return Promise.resolve({
+          append: decided.map((event, index) =>
+            proposeEvent(commandEventId(key, index), event.type, event.data, {
+              actor: command.actor.id,
+              source: origin.source,
+              correlationId: origin.correlationId,
+              causationId: origin.causationId ?? null,
+              occurredAt: command.at,
+            }),
+          ),
+          answer: (appended) => {
+            for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
+            return {
+              service: entry(decided.reduce(evolveCatalog, catalog), name),
+              catalogRevision: appended.lastRevision,
+              recorded: true,
+            };
+          },
+        });
+      },
+      { maxAttempts: MAX_ATTEMPTS, onConflict: () => this.metrics.appendConflicts.inc() },
+    );
   }
 }

@@ -96,6 +96,6 @@ export async function walkDependencies(
 }
 
 /** Code-point order, the same on every machine whatever its locale. */
-export function compareText(a: string, b: string): number {
+function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

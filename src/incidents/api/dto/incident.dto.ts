@@ -13,7 +13,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { RISK_LEVELS } from '../../../policy/risk-assessment';
-import { MAX_WINDOW_HOURS } from '../../incident-settings';
+import { MAX_WINDOW_HOURS } from '../../domain/look-back-window';
 
 export class WhatChangedQuery {
   @ApiProperty({ example: 'checkout', description: 'The alerting service' })
