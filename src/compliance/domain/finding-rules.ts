@@ -3,7 +3,7 @@ import { unplannedAttempt, type ChangeCompliance, type RefusedAttempt } from './
 
 /**
  * Every rule a finding can come from. The ids are a published contract (exports, filters,
- * FINDINGS.md): never rename one, add a new id instead.
+ * README, Compliance): never rename one, add a new id instead.
  */
 export const FINDING_RULES = {
   'self-approval-attempt': 'The requester tried to approve, reject or defer their own change',
