@@ -229,13 +229,7 @@ async function main(): Promise<void> {
     pool.on('error', () => undefined);
     const baseline = await rawInserts(pool);
     await pool.end();
-    console.log(
-      `postgres  command path (hash-chained): ${fmt(rate(ledger))} events/s (${ledger.events} events in ${ledger.seconds.toFixed(2)} s)`,
-    );
-    console.log(
-      `postgres  baseline raw pg INSERT:      ${fmt(rate(baseline))} events/s (${baseline.events} rows in ${baseline.seconds.toFixed(2)} s)`,
-    );
-    console.log(`ratio command path / raw INSERT: ${(rate(ledger) / rate(baseline)).toFixed(2)}`);
+    report('postgres', ledger, 'raw pg INSERT of the same rows', baseline);
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'change-ledger-bench-'));

@@ -3,6 +3,7 @@ import { deterministicEventId } from './deterministic-event-id';
 import type { AppendResult, EventStore } from './event-store';
 import { WrongExpectedRevision } from './ledger-errors';
 import type { ProposedEvent, RecordedEvent } from './ledger-event';
+import type { RecentStreams } from './recent-streams';
 
 /** What one attempt came to: events to append and the answer once they are, or an answer now. */
 export type Attempt<T> =
@@ -12,6 +13,8 @@ export type Attempt<T> =
 export interface DecideAndAppendOptions {
   readonly maxAttempts: number;
   readonly onConflict: () => void;
+  /** Streams this process wrote lately: a warm one is decided on without reading it again. */
+  readonly recent?: RecentStreams;
 }
 
 /**
@@ -22,18 +25,37 @@ export interface DecideAndAppendOptions {
 export async function decideAndAppend<T>(
   store: EventStore,
   streamId: string,
-  attempt: (events: readonly RecordedEvent[], revision: number) => Promise<Attempt<T>>,
-  { maxAttempts, onConflict }: DecideAndAppendOptions,
+  /** `fresh`: the events were just read from the store, not taken from the recent cache. */
+  attempt: (
+    events: readonly RecordedEvent[],
+    revision: number,
+    fresh: boolean,
+  ) => Promise<Attempt<T>>,
+  { maxAttempts, onConflict, recent }: DecideAndAppendOptions,
 ): Promise<T> {
   for (let tries = 1; ; tries += 1) {
-    const events = await store.readStream(streamId);
+    const cached = recent?.get(streamId);
+    const events = cached ?? (await store.readStream(streamId));
     const revision = events.length - 1;
-    const decided = await attempt(events, revision);
+    let decided: Attempt<T>;
+    try {
+      decided = await attempt(events, revision, cached === undefined);
+    } catch (error) {
+      // Refused on what this process last saw: decide again on what the store holds now.
+      if (cached === undefined) throw error;
+      recent?.forget(streamId);
+      continue;
+    }
     if (!('append' in decided)) return decided.answer;
     try {
       const expected = revision < 0 ? 'no-stream' : revision;
-      return decided.answer(await store.append(streamId, expected, decided.append));
+      const appended = await store.append(streamId, expected, decided.append);
+      // A redelivery that was stored already says nothing about what the cache lacks.
+      if (appended.alreadyStored) recent?.forget(streamId);
+      else recent?.set(streamId, [...events, ...appended.events]);
+      return decided.answer(appended);
     } catch (error) {
+      recent?.forget(streamId);
       if (!(error instanceof WrongExpectedRevision)) throw error;
       onConflict();
       if (tries >= maxAttempts) throw error;

@@ -5,7 +5,7 @@ import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/deci
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import type { ProposedEvent, RecordedEvent } from '../../ledger/ledger-event';
 import { proposeEvent } from '../../ledger/propose-event';
-import { WrongExpectedRevision } from '../../ledger/ledger-errors';
+import { RecentStreams } from '../../ledger/recent-streams';
 import { Metrics } from '../../observability/metrics';
 import type { ChangeState, ChangeStatus } from '../domain/change-state';
 import type { ChangeCommand } from '../domain/commands';
@@ -24,6 +24,9 @@ import { foldChange } from './load-change';
 
 /** Optimistic concurrency: a lost race re-decides on the new state, a few times at most. */
 const MAX_ATTEMPTS = 5;
+
+/** Changes are written in bursts (approve, deploy, verify, close): keep the busy ones warm. */
+const RECENT_STREAMS = 10_000;
 
 function propose(
   event: ChangeEvent,
@@ -72,33 +75,34 @@ function result(
 
 @CommandHandler(ExecuteChangeCommand)
 export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChangeCommand> {
+  private readonly recent = new RecentStreams(RECENT_STREAMS);
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly metrics: Metrics,
   ) {}
 
-  /** A refusal worth auditing is appended before the error goes back to the caller. */
+  /**
+   * A refusal worth auditing is appended before the error goes back to the caller — only when
+   * decided on a fresh read, never on a cached state that may since have moved.
+   */
   private async decideOrRecordRefusal(
     command: ChangeCommand,
     state: ChangeState,
-    revision: number,
+    fresh: boolean,
     origin: CommandOrigin,
   ): Promise<ChangeEvent[]> {
     try {
       return decide(command, state);
     } catch (error) {
-      const refusal = error instanceof DomainError ? refusalRecord(command, error) : null;
+      const refusal = fresh && error instanceof DomainError ? refusalRecord(command, error) : null;
       if (refusal) {
         const event = propose(refusal, 0, command.actor.id, command.at, {
           ...origin,
           idempotencyKey: undefined,
         });
-        await this.store
-          .append(changeStreamId(command.changeId), revision, [event])
-          .catch((e: unknown) => {
-            // Lost a race: the command is refused anyway, and the winner's state is what counts.
-            if (!(e instanceof WrongExpectedRevision)) throw e;
-          });
+        // Appended wherever the stream ends: the attempt happened, whatever came since.
+        await this.store.append(changeStreamId(command.changeId), 'any', [event]);
       }
       throw error;
     }
@@ -109,12 +113,12 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
     return decideAndAppend(
       this.store,
       changeStreamId(changeId),
-      async (events, revision): Promise<Attempt<ChangeCommandResult>> => {
+      async (events, revision, fresh): Promise<Attempt<ChangeCommandResult>> => {
         const state = foldChange(events);
         const recorded = alreadyRecorded(events, origin);
         if (recorded.length > 0)
           return { answer: result(changeId, state.status, revision, recorded) };
-        const decided = await this.decideOrRecordRefusal(command, state, revision, origin);
+        const decided = await this.decideOrRecordRefusal(command, state, fresh, origin);
         return {
           append: decided.map((e, i) => propose(e, i, command.actor.id, command.at, origin)),
           answer: (appended) => {
@@ -124,7 +128,11 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
           },
         };
       },
-      { maxAttempts: MAX_ATTEMPTS, onConflict: () => this.metrics.appendConflicts.inc() },
+      {
+        maxAttempts: MAX_ATTEMPTS,
+        onConflict: () => this.metrics.appendConflicts.inc(),
+        recent: this.recent,
+      },
     );
   }
 }
