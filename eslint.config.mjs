@@ -22,9 +22,16 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'commonjs',
       globals: Object.fromEntries(
-        ['require', 'module', '__dirname', 'process', 'console', 'setTimeout', 'clearTimeout', 'Buffer'].map(
-          (name) => [name, 'readonly'],
-        ),
+        [
+          'require',
+          'module',
+          '__dirname',
+          'process',
+          'console',
+          'setTimeout',
+          'clearTimeout',
+          'Buffer',
+        ].map((name) => [name, 'readonly']),
       ),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,5 +1,6 @@
 import { Clock } from '../src/common/clock';
 import { SQL_CLIENT, type SqlClient } from '../src/sql/sql-client';
+import { readModelsCaughtUp } from './support/read-models';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { KEYS, RunningApp } from './support/running-app';
 
@@ -63,18 +64,7 @@ describe('delivery metrics, the four DORA keys, from a recorded history (Postgre
     await db?.drop();
   });
 
-  async function caughtUp(): Promise<void> {
-    const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_events');
-    for (let i = 0; i < 200; i++) {
-      const rows = await sql.query<{ events: number }>(
-        `SELECT events::int AS events FROM projection_checkpoints
-         WHERE projection IN ('incident-correlation', 'service-graph')`,
-      );
-      if (rows.length === 2 && rows.every((r) => r.events >= n)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('the read models did not catch up within 10 s');
-  }
+  const caughtUp = () => readModelsCaughtUp(sql, ['incident-correlation', 'service-graph']);
 
   async function request(
     name: string,

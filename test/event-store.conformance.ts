@@ -193,6 +193,138 @@ export function describeEventStoreConformance(
       });
     });
 
+    describe('appendMany', () => {
+      /** The values of fulfilled appends; fails the test on a refusal. */
+      function values(settled: Array<PromiseSettledResult<AppendResult>>): AppendResult[] {
+        return settled.map((outcome) => {
+          if (outcome.status === 'rejected') throw outcome.reason;
+          return outcome.value;
+        });
+      }
+
+      it('appends to many streams in one call, each as append would, in order per stream', async () => {
+        const [a, b, c] = [streamName('many-a'), streamName('many-b'), streamName('many-c')];
+        await store.append(c, 'no-stream', probes(2));
+        const start = await anchor();
+        const calls = [
+          { streamId: a, expected: 'no-stream' as const, events: probes(2) },
+          { streamId: b, expected: 'any' as const, events: probes(1) },
+          { streamId: a, expected: 1, events: probes(1) },
+          { streamId: c, expected: 1, events: probes(2) },
+          { streamId: a, expected: 'any' as const, events: probes(1) },
+        ];
+        const results = values(await store.appendMany(calls));
+        expect(results.map((r) => [r.streamId, r.lastRevision, r.alreadyStored])).toEqual([
+          [a, 1, false],
+          [b, 0, false],
+          [a, 2, false],
+          [c, 3, false],
+          [a, 3, false],
+        ]);
+        for (const [i, result] of results.entries()) {
+          expect(eventIds(result.events)).toEqual(calls[i].events.map((e) => e.eventId));
+        }
+        for (const streamId of [a, b, c]) {
+          const stored = await store.readStream(streamId);
+          expect(verifyStream(streamId, stored).intact).toBe(true);
+          const returned = results.flatMap((r) => r.events).filter((e) => e.streamId === streamId);
+          expect(stored.slice(stored.length - returned.length)).toEqual(returned);
+        }
+        // The feed carries every stream in revision order, each event once.
+        const appended = results.flatMap((r) => r.events);
+        const feed = await readFeed(start, eventIds(appended));
+        for (const streamId of [a, b, c]) {
+          const inFeed = feed.filter((e) => e.streamId === streamId);
+          const revisionsInFeed = inFeed.map((e) => e.revision);
+          expect(revisionsInFeed).toEqual([...revisionsInFeed].sort((x, y) => x - y));
+          expect(inFeed).toEqual(appended.filter((e) => e.streamId === streamId));
+        }
+      });
+
+      it('settles each append on its own: a refusal leaves the others, and the same stream, going', async () => {
+        const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((x) => streamName(`many-refused-${x}`));
+        await store.append(a, 'no-stream', probes(2));
+        const [taken] = probes(1);
+        await store.append(d, 'no-stream', [taken]);
+        const unstorable = { ...probe('nul'), data: { note: 'a\u0000b' } };
+        const settled = await store.appendMany([
+          { streamId: a, expected: 0, events: probes(1) },
+          { streamId: a, expected: 'any', events: probes(1) },
+          { streamId: b, expected: 'no-stream', events: [unstorable] },
+          { streamId: b, expected: 'no-stream', events: probes(1) },
+          { streamId: c, expected: 'no-stream', events: [{ ...taken, type: 'Other' }] },
+          { streamId: c, expected: 'any', events: probes(1) },
+        ]);
+        expect(settled.map((s) => s.status)).toEqual([
+          'rejected',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+        ]);
+        const reason = (i: number) => (settled[i] as PromiseRejectedResult).reason as unknown;
+        expectWrongRevision(reason(0), a, 0, 1);
+        expect(reason(2)).toBeInstanceOf(UnstorableEvent);
+        expect(reason(4)).toBeInstanceOf(DuplicateEventConflict);
+        expect(await revisions(a)).toEqual([0, 1, 2]);
+        expect(await revisions(b)).toEqual([0]);
+        expect(await revisions(c)).toEqual([0]);
+        expect(await revisions(d)).toEqual([0]);
+      });
+
+      it('answers a redelivery with the stored records per append, writing only what is new', async () => {
+        const [a, b] = [streamName('many-again-a'), streamName('many-again-b')];
+        const first = [
+          { streamId: a, expected: 'no-stream' as const, events: probes(2) },
+          { streamId: b, expected: 'any' as const, events: probes(1) },
+        ];
+        const original = values(await store.appendMany(first));
+        const fresh = { streamId: b, expected: 'any' as const, events: probes(1) };
+        const again = values(await store.appendMany([...first, fresh]));
+        expect(again.map((r) => r.alreadyStored)).toEqual([true, true, false]);
+        expect(again[0].events).toEqual(original[0].events);
+        expect(again[1].events).toEqual(original[1].events);
+        expect(again[2].events.map((e) => e.revision)).toEqual([1]);
+        expect(await revisions(a)).toEqual([0, 1]);
+        expect(await revisions(b)).toEqual([0, 1]);
+      });
+
+      it('lands concurrent calls appending with any to the same streams, chains intact', async () => {
+        const streams = [streamName('many-race-a'), streamName('many-race-b')];
+        const calls = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store.appendMany(
+              streams.map((streamId) => ({ streamId, expected: 'any', events: probes(2) })),
+            ),
+          ),
+        );
+        for (const settled of calls) values(settled);
+        for (const streamId of streams) {
+          const stored = await store.readStream(streamId);
+          expect(stored.map((e) => e.revision)).toEqual(range(20));
+          expect(verifyStream(streamId, stored).intact).toBe(true);
+        }
+      });
+
+      it('settles an empty call with nothing', async () => {
+        expect(await store.appendMany([])).toEqual([]);
+      });
+    });
+
+    describe('storedEventIds', () => {
+      it('names the given ids that are stored, in any stream, in the form given', async () => {
+        const [a, b] = [probe('a'), probe('b')];
+        await store.append(streamName('ids-a'), 'no-stream', [a]);
+        await store.append(streamName('ids-b'), 'no-stream', [b]);
+        const upper = b.eventId.toUpperCase();
+        const unknown = randomUUID();
+        const stored = await store.storedEventIds([a.eventId, upper, unknown, 'not-a-uuid']);
+        expect([...stored].sort()).toEqual([a.eventId, upper].sort());
+        expect(await store.storedEventIds([])).toEqual(new Set());
+      });
+    });
+
     describe('readStream', () => {
       let streamId: string;
       let appended: RecordedEvent[];

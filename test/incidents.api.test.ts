@@ -2,6 +2,7 @@ import { Clock } from '../src/common/clock';
 import { EVENT_STORE, type EventStore } from '../src/ledger/event-store';
 import { alertStreamId } from '../src/ingest/recording/alert-recorder';
 import { SQL_CLIENT, type SqlClient } from '../src/sql/sql-client';
+import { readModelsCaughtUp } from './support/read-models';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { KEYS, RunningApp } from './support/running-app';
 
@@ -64,17 +65,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     await db?.drop();
   });
 
-  async function caughtUp(): Promise<void> {
-    const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_events');
-    for (let i = 0; i < 200; i++) {
-      const [row] = await sql.query<{ events: number }>(
-        "SELECT events::int AS events FROM projection_checkpoints WHERE projection = 'incident-correlation'",
-      );
-      if ((row?.events ?? 0) >= n) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('incident-correlation did not catch up within 10 s');
-  }
+  const caughtUp = () => readModelsCaughtUp(sql, ['incident-correlation']);
 
   async function requestChange(
     name: string,

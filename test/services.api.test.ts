@@ -1,5 +1,6 @@
 import { EVENT_STORE, type EventStore } from '../src/ledger/event-store';
 import { SQL_CLIENT, type SqlClient } from '../src/sql/sql-client';
+import { readModelsCaughtUp } from './support/read-models';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { KEYS, RunningApp } from './support/running-app';
 
@@ -39,17 +40,7 @@ describe('service catalog and dependency graph over HTTP (PostgreSQL)', () => {
     app.call('PUT', `/services/${name}`, { key: KEYS.root, body: { owner, tier, dependsOn } });
 
   /** Reads come from the service-graph read model: wait until it has applied the whole ledger. */
-  async function caughtUp(): Promise<void> {
-    const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_events');
-    for (let i = 0; i < 200; i++) {
-      const [row] = await sql.query<{ events: number }>(
-        "SELECT events::int AS events FROM projection_checkpoints WHERE projection = 'service-graph'",
-      );
-      if ((row?.events ?? 0) >= n) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('service-graph did not catch up within 10 s');
-  }
+  const caughtUp = () => readModelsCaughtUp(sql, ['service-graph']);
 
   const graph = async (name: string, direction: string, depth?: number) => {
     await caughtUp();

@@ -15,6 +15,13 @@ export interface AppendResult {
   readonly alreadyStored: boolean;
 }
 
+/** One stream's part of `appendMany`: what `append` takes. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly events: readonly ProposedEvent[];
+}
+
 export interface ReadStreamOptions {
   readonly direction?: 'forward' | 'backward';
   /** First revision to read (inclusive); defaults to the start (forward) or end (backward). */
@@ -42,6 +49,15 @@ export interface EventStore {
     expected: ExpectedRevision,
     events: readonly ProposedEvent[],
   ): Promise<AppendResult>;
+  /**
+   * Many appends, each settled exactly as `append` would settle it had it been called for
+   * each in turn: atomic per append, a stream's appends applied in the order given, a refusal
+   * of one leaving the others alone. Not atomic as a whole. A store may write them together in
+   * one round trip, which is the point: ingest writes hundreds of small appends at a time.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<Array<PromiseSettledResult<AppendResult>>>;
+  /** Which of these event ids are stored, in any stream (answered in the form given). */
+  storedEventIds(eventIds: readonly string[]): Promise<ReadonlySet<string>>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Up to `limit` events of the global feed strictly after `after` (null: from the start). */
   readAll(after: string | null, limit: number): Promise<RecordedEvent[]>;
@@ -50,6 +66,13 @@ export interface EventStore {
   /** Cheap round trip for readiness checks; throws StoreUnavailable when the store is down. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Whether a stream whose last revision is `actual` (-1: no stream) is where `expected` says. */
+export function isAtExpected(expected: ExpectedRevision, actual: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no-stream') return actual === -1;
+  return expected === actual;
 }
 
 export const EVENT_STORE = Symbol('EventStore');

@@ -4,10 +4,10 @@ import {
   type AlertEvent,
 } from '../../alerts/domain/alert-events';
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
-import type { EventStore } from '../../ledger/event-store';
+import type { StreamAppend } from '../../ledger/event-store';
 import type { AlertObservation, IncidentObservation } from '../observation';
-import { appendIngested } from './append-ingested';
-import type { IngestOrigin, IngestOutcome } from './ingest-item';
+import type { IngestOrigin } from './ingest-item';
+import { proposeIngested } from './ingested-events';
 
 /** An alert's or incident's own stream, named after its identity at the source. */
 export function alertStreamId(alertId: string): string {
@@ -70,25 +70,18 @@ function incidentEvent(incident: IncidentObservation): AlertEvent {
 }
 
 /** Alerts and incidents: one stream each, appended wherever it ends, ids from the source. */
-export class AlertRecorder {
-  constructor(private readonly store: EventStore) {}
-
-  record(
-    observation: AlertObservation | IncidentObservation,
-    origin: IngestOrigin,
-  ): Promise<IngestOutcome> {
-    const [streamId, event] =
-      observation.kind === 'alert'
-        ? [alertStreamId(observation.alertId), alertEvent(observation)]
-        : [incidentStreamId(observation.incidentId), incidentEvent(observation)];
-    return appendIngested(
-      this.store,
-      streamId,
-      observation.sourceId,
-      [event],
-      `ingest:${observation.format}`,
-      observation.occurredAt,
-      origin,
-    );
-  }
+export function alertAppend(
+  observation: AlertObservation | IncidentObservation,
+  origin: IngestOrigin,
+): StreamAppend {
+  const [streamId, event] =
+    observation.kind === 'alert'
+      ? [alertStreamId(observation.alertId), alertEvent(observation)]
+      : [incidentStreamId(observation.incidentId), incidentEvent(observation)];
+  const { sourceId, format, occurredAt } = observation;
+  return {
+    streamId,
+    expected: 'any',
+    events: proposeIngested(sourceId, [event], `ingest:${format}`, occurredAt, origin),
+  };
 }

@@ -1,23 +1,15 @@
 import type { EventStore } from '../../ledger/event-store';
-import type { SqlClient } from '../../sql/sql-client';
 import { loadChange } from '../../changes/application/load-change';
 import type { ExistingChange } from '../../changes/domain/change-state';
 import type { DeploymentHistory } from '../../deployments/domain/deployment-history';
 import type { DeploymentObservedData } from '../../deployments/domain/service-events';
 import type { DeploymentObservation } from '../observation';
+import type { ChangeCandidates } from './change-candidates';
 
 export interface ChangeMatch {
   readonly changeId: string;
   readonly matchedBy: Exclude<DeploymentObservedData['matchedBy'], null>;
 }
-
-/** Changes that may be what a deploy is delivering, newest first; in flight ones first. */
-const CANDIDATES = `
-  SELECT change_id::text AS change_id FROM change_catalog
-  WHERE services @> ARRAY[$1::text] AND environment = $2
-    AND status IN ('approved', 'scheduled', 'deploying', 'deployed', 'verified')
-  ORDER BY (status = 'deploying') DESC, requested_at DESC
-  LIMIT 20`;
 
 const MIN_COMMIT_PREFIX = 7;
 
@@ -45,15 +37,13 @@ function matchesDeploy(change: ExistingChange, deploy: DeploymentObservation): C
  * of the same service and environment with the same commit (or deployment version).
  */
 export class ChangeMatcher {
-  constructor(
-    private readonly store: EventStore,
-    private readonly sql: SqlClient,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   async match(
     deploy: DeploymentObservation,
     history: DeploymentHistory,
     rollingBack: boolean,
+    candidates: ChangeCandidates,
   ): Promise<ChangeMatch | null> {
     if (deploy.changeId !== undefined) {
       const { state } = await loadChange(this.store, deploy.changeId);
@@ -63,13 +53,8 @@ export class ChangeMatcher {
       const changeId = history.current?.changeId;
       return changeId ? { changeId, matchedBy: 'rollback-of' } : null;
     }
-    if (deploy.commit === undefined && deploy.version === undefined) return null;
-    const rows = await this.sql.query<{ change_id: string }>(CANDIDATES, [
-      deploy.service,
-      deploy.environment,
-    ]);
-    for (const { change_id } of rows) {
-      const { state } = await loadChange(this.store, change_id);
+    for (const changeId of candidates.of(deploy)) {
+      const { state } = await loadChange(this.store, changeId);
       const match = state.status === 'none' ? null : matchesDeploy(state, deploy);
       if (match) return match;
     }

@@ -7,21 +7,17 @@ import {
   deploymentHistory,
   returnsToEarlierVersion,
 } from '../../deployments/domain/deployment-history';
-import {
-  serviceStreamId,
-  type DeploymentObservedData,
-  type ServiceEvent,
-} from '../../deployments/domain/service-events';
+import type { DeploymentObservedData, ServiceEvent } from '../../deployments/domain/service-events';
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import type { EventStore } from '../../ledger/event-store';
+import type { ProposedEvent } from '../../ledger/ledger-event';
 import type { DeploymentObservation } from '../observation';
+import type { ChangeCandidates } from './change-candidates';
 import { ChangeMatcher, type ChangeMatch } from './change-matcher';
 import { changeCommandsForDeploy, ingestActor } from './change-commands-for-deploy';
-import type { IngestOrigin, IngestOutcome } from './ingest-item';
-import { appendIngested } from './append-ingested';
-
-/** How far back a service's stream is read to know what ran where. */
-const HISTORY_EVENTS = 500;
+import type { IngestOrigin } from './ingest-item';
+import { proposeIngested } from './ingested-events';
+import type { ServiceWindow } from './service-window';
 
 /** Statuses in which any deploy of the change is one nobody approved. */
 const NOT_DEPLOYABLE = new Set(['awaiting-approval', 'deferred', 'rejected', 'cancelled']);
@@ -31,36 +27,51 @@ interface Finding {
   readonly detail: string;
 }
 
+/** What deciding about a deploy needs besides the deploy itself. */
+export interface DeployContext {
+  /** The service stream's recent history, including what this batch plans before the deploy. */
+  readonly window: ServiceWindow;
+  readonly candidates: ChangeCandidates;
+  readonly origin: IngestOrigin;
+}
+
+/** The id of the event that, once stored, says the deploy is fully recorded. */
+export function observedEventId(deploy: DeploymentObservation): string {
+  return deterministicEventId(deploy.sourceId, 'DeploymentObserved');
+}
+
 /**
- * Records one reported deploy: on its change's stream through the decider (when it matches
- * one), and always on the service's stream, with a finding when nothing approved it. The
- * service-stream events are written last, so finding them means the deploy is fully recorded.
+ * Decides what one reported deploy records: on its change's stream through the decider (when
+ * it matches one, done here and now), and always on the service's stream, with a finding when
+ * nothing approved it. The service-stream events are returned for the caller to write last,
+ * so finding them means the deploy is fully recorded.
  */
 export class DeploymentRecorder {
+  private readonly matcher: ChangeMatcher;
+
   constructor(
     private readonly store: EventStore,
-    private readonly matcher: ChangeMatcher,
     private readonly changes: ExecuteChangeCommandHandler,
-  ) {}
+  ) {
+    this.matcher = new ChangeMatcher(store);
+  }
 
-  async record(deploy: DeploymentObservation, origin: IngestOrigin): Promise<IngestOutcome> {
-    const streamId = serviceStreamId(deploy.service);
-    const recent = await this.store.readStream(streamId, {
-      direction: 'backward',
-      limit: HISTORY_EVENTS,
-    });
-    const observedId = deterministicEventId(deploy.sourceId, 'DeploymentObserved');
-    if (recent.some((e) => e.eventId === observedId)) return { recorded: 0, alreadyRecorded: 1 };
-
-    const observed = recent
-      .filter((e) => e.type === 'DeploymentObserved')
-      .map((e) => e.data as unknown as DeploymentObservedData)
-      .reverse();
-    const history = deploymentHistory(observed, deploy.environment);
+  /** The service-stream events to append for a deploy not recorded yet. */
+  async serviceEvents(
+    deploy: DeploymentObservation,
+    context: DeployContext,
+  ): Promise<ProposedEvent[]> {
+    const { window, origin } = context;
+    const history = deploymentHistory(window.deploys(), deploy.environment);
     const rollback =
       deploy.phase === 'succeeded' ? returnsToEarlierVersion(history, deploy.version) : null;
     const phase = rollback ? 'rolledback' : deploy.phase;
-    const match = await this.matcher.match(deploy, history, phase === 'rolledback');
+    const match = await this.matcher.match(
+      deploy,
+      history,
+      phase === 'rolledback',
+      context.candidates,
+    );
     const finding = match
       ? await this.applyToChange(deploy, phase, match, rollback?.toVersion ?? null, origin)
       : this.unmatched(deploy, phase);
@@ -108,8 +119,7 @@ export class DeploymentRecorder {
         },
       });
     }
-    const actor = ingestActor(deploy).id;
-    return appendIngested(this.store, streamId, deploy.sourceId, events, actor, at, origin);
+    return proposeIngested(deploy.sourceId, events, ingestActor(deploy).id, at, origin);
   }
 
   /** Only a deploy that changes what runs can be unplanned; a failure or removal is not. */

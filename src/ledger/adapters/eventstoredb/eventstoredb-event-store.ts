@@ -17,6 +17,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
 } from '../../event-store';
 import { chainEvents, sameContent, type StreamHead } from '../../hash-chain';
@@ -123,6 +124,41 @@ export class EventStoreDbEventStore implements EventStore {
     );
   }
 
+  /** One append after another: EventStoreDB writes one stream per call anyway. */
+  async appendMany(
+    appends: readonly StreamAppend[],
+  ): Promise<Array<PromiseSettledResult<AppendResult>>> {
+    const settled: Array<PromiseSettledResult<AppendResult>> = [];
+    for (const { streamId, expected, events } of appends) {
+      settled.push(
+        await this.append(streamId, expected, events).then(
+          (value) => ({ status: 'fulfilled', value }),
+          (reason: unknown) => ({ status: 'rejected', reason }),
+        ),
+      );
+    }
+    return settled;
+  }
+
+  /**
+   * A claim names the stream an id was claimed for, but is made before the append, which may
+   * then have failed: only finding the id in that stream proves it stored.
+   */
+  async storedEventIds(eventIds: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.guard({}, async () => {
+      const claimed = new Map<string, Set<string>>();
+      for (const eventId of eventIds.map(normalizeEventId)) {
+        const owner = await this.claimOwner(claimStreamOf(eventId, this.claimPrefix));
+        if (owner !== null) claimed.set(owner, (claimed.get(owner) ?? new Set()).add(eventId));
+      }
+      const stored = new Set<string>();
+      for (const [streamId, ids] of claimed) {
+        for (const eventId of (await this.scan(streamId, ids)).found.keys()) stored.add(eventId);
+      }
+      return new Set(eventIds.filter((eventId) => stored.has(normalizeEventId(eventId))));
+    });
+  }
+
   private async appendChecked(
     streamId: string,
     expected: ExpectedRevision,
@@ -214,15 +250,25 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
     }
+    if ((await this.claimOwner(claimStream)) !== streamId)
+      throw new DuplicateEventConflict(eventId);
+  }
+
+  /** The stream a claim stream's claim names; null when there is no claim. */
+  private async claimOwner(claimStream: string): Promise<string | null> {
     const claims = this.client.readStream(claimStream, {
       direction: BACKWARDS,
       fromRevision: END,
       maxCount: 1,
     });
     let owner: string | null = null;
-    for await (const { event } of claims)
-      owner = event ? claimedStream(event.type, event.data) : null;
-    if (owner !== streamId) throw new DuplicateEventConflict(eventId);
+    try {
+      for await (const { event } of claims)
+        owner = event ? claimedStream(event.type, event.data) : null;
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return owner;
   }
 
   /**

@@ -1,75 +1,29 @@
-import type {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  ReadStreamOptions,
-  SubscribeOptions,
+import {
+  isAtExpected,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadStreamOptions,
+  type StreamAppend,
+  type SubscribeOptions,
 } from '../../event-store';
 import { AppendSignal, followFeed } from '../../feed-follower';
 import { chainEvents, sameContent, type StreamHead } from '../../hash-chain';
 import type { ProposedEvent, RecordedEvent } from '../../ledger-event';
-import {
-  DuplicateEventConflict,
-  StoreUnavailable,
-  UnstorableEvent,
-  WrongExpectedRevision,
-} from '../../ledger-errors';
+import { DuplicateEventConflict, WrongExpectedRevision } from '../../ledger-errors';
 import { migrate } from '../../../sql/migrate';
 import type { SqlClient } from '../../../sql/sql-client';
+import { planBulkAppend, type ChainedAppend, type PendingAppend } from './bulk-append-plan';
 import { LEDGER_MIGRATIONS } from './ledger-schema';
-import { decodeSqlPosition, encodeSqlPosition } from './sql-position';
+import { insertEvents, selectEvents, storedEvents, streamHeads } from './ledger-rows';
+import { decodeSqlPosition } from './sql-position';
+import { sqlErrorCode, whileSqlReachable } from './sql-unavailable';
+import { checkStorable, isUuid } from './storable-events';
 import { StreamHeadCache } from './stream-head-cache';
 
-interface EventRow {
-  tx: string;
-  pos: string;
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: RecordedEvent['metadata'];
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const SELECT_EVENT = `SELECT tx_id::text AS tx, position::text AS pos, event_id::text AS event_id,
-  stream_id, revision::integer AS revision, type, data, metadata,
-  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
-  prev_hash, hash FROM ledger_events`;
-
 const UNIQUE_VIOLATION = '23505';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: row.recorded_at,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    position: encodeSqlPosition(row.tx, row.pos),
-  };
-}
-
-function sqlErrorCode(error: unknown): { code?: string; constraint?: string } {
-  return typeof error === 'object' && error !== null ? error : {};
-}
-
-/** SQLSTATE classes that mean the server, not the statement, is the problem. */
-function isUnavailable(error: unknown): boolean {
-  const { code } = sqlErrorCode(error);
-  if (code === undefined)
-    return (
-      error instanceof Error && /ECONN|ETIMEDOUT|EPIPE|terminat|Connection/i.test(error.message)
-    );
-  return /^(08|53|57P)/.test(code);
-}
+type Settled = PromiseSettledResult<AppendResult>;
 
 /** The ledger on PostgreSQL or the embedded PGlite: the same SQL for both. */
 export class SqlEventStore implements EventStore {
@@ -98,7 +52,7 @@ export class SqlEventStore implements EventStore {
       for (;;) {
         const head = this.heads.at(streamId, expected) ?? (await this.head(streamId));
         const actual = head?.revision ?? -1;
-        if (!matches(expected, actual)) {
+        if (!isAtExpected(expected, actual)) {
           const stored = await this.alreadyStored(streamId, events);
           if (stored) return stored;
           throw new WrongExpectedRevision(streamId, expected, actual);
@@ -107,7 +61,8 @@ export class SqlEventStore implements EventStore {
           return { streamId, lastRevision: actual, events: [], alreadyStored: false };
         }
         try {
-          return await this.insert(streamId, head, events);
+          const chained = chainEvents(streamId, head, events, new Date().toISOString());
+          return this.inserted({ streamId, expected }, await this.insert(chained));
         } catch (error) {
           const { code, constraint } = sqlErrorCode(error);
           if (code !== UNIQUE_VIOLATION) throw error;
@@ -132,17 +87,46 @@ export class SqlEventStore implements EventStore {
     });
   }
 
-  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async appendMany(appends: readonly StreamAppend[]): Promise<Settled[]> {
+    const settled: Settled[] = new Array<Settled>(appends.length);
+    const pending: PendingAppend[] = [];
+    for (const [index, { streamId, expected, events }] of appends.entries()) {
+      try {
+        pending.push({ index, streamId, expected, events: checkStorable(streamId, events) });
+      } catch (error) {
+        settled[index] = { status: 'rejected', reason: error };
+      }
+    }
+    try {
+      const oneByOne = await this.guard(() => this.appendTogether(pending, settled));
+      for (const { index, streamId, expected, events } of oneByOne) {
+        settled[index] = await this.append(streamId, expected, events).then(
+          (value) => ({ status: 'fulfilled', value }),
+          (reason: unknown) => ({ status: 'rejected', reason }),
+        );
+      }
+    } catch (error) {
+      // The store failed under us (not an append's own refusal): what is not settled shares it.
+      for (const { index } of pending) settled[index] ??= { status: 'rejected', reason: error };
+    }
+    return settled;
+  }
+
+  async storedEventIds(eventIds: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.guard(() => this.storedIds(eventIds));
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backward = options.direction === 'backward';
     const from = options.fromRevision ?? (backward ? Number.MAX_SAFE_INTEGER : 0);
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     return this.guard(async () => {
-      const rows = await this.sql.query<EventRow>(
-        `${SELECT_EVENT} WHERE stream_id = $1 AND revision ${backward ? '<=' : '>='} $2
+      const events = await selectEvents(
+        this.sql,
+        `WHERE stream_id = $1 AND revision ${backward ? '<=' : '>='} $2
          ORDER BY revision ${backward ? 'DESC' : 'ASC'} LIMIT $3`,
         [streamId, from, limit],
       );
-      const events = rows.map(toRecorded);
       this.heads.remember(events.at(backward ? 0 : -1));
       return events;
     });
@@ -150,16 +134,15 @@ export class SqlEventStore implements EventStore {
 
   async readAll(after: string | null, limit: number): Promise<RecordedEvent[]> {
     const cursor = after === null ? null : decodeSqlPosition(after);
-    return this.guard(async () => {
-      const rows = await this.sql.query<EventRow>(
-        `${SELECT_EVENT}
-         WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+    return this.guard(() =>
+      selectEvents(
+        this.sql,
+        `WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
            AND ($1::text IS NULL OR (tx_id, position) > ($1::xid8, $2::bigint))
          ORDER BY tx_id, position LIMIT $3`,
         [cursor?.tx ?? null, cursor?.pos ?? null, limit],
-      );
-      return rows.map(toRecorded);
-    });
+      ),
+    );
   }
 
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
@@ -179,59 +162,112 @@ export class SqlEventStore implements EventStore {
     return this.sql.close();
   }
 
-  private async head(streamId: string): Promise<StreamHead | null> {
-    const [row] = await this.sql.query<{ revision: number; hash: string }>(
-      `SELECT revision::integer AS revision, hash FROM ledger_events
-       WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`,
-      [streamId],
-    );
-    return row ?? null;
+  /**
+   * Inserts in one statement every append that finds its stream where it expects it, and
+   * settles those; returns the rest, to be appended one by one. An insert refused by a unique
+   * key (a redelivery, or a writer that moved a stream since its head was read) settles the
+   * appends found already stored, and goes round once more on fresh heads; refused again, it
+   * leaves everything to the one-by-one appends.
+   */
+  private async appendTogether(
+    pending: readonly PendingAppend[],
+    settled: Settled[],
+  ): Promise<readonly PendingAppend[]> {
+    for (let attempt = 0; ; attempt++) {
+      const heads = await this.headsOf(pending, attempt === 0);
+      const plan = planBulkAppend(
+        pending,
+        (streamId) => heads.get(streamId) ?? null,
+        new Date().toISOString(),
+      );
+      if (plan.together.length === 0) return plan.oneByOne;
+      try {
+        const recorded = await this.insert(plan.together.flatMap((c) => c.events));
+        this.settleInserted(plan.together, recorded, settled);
+        return plan.oneByOne;
+      } catch (error) {
+        if (sqlErrorCode(error).code !== UNIQUE_VIOLATION) throw error;
+        if (attempt > 0) return pending;
+        pending = await this.settleStored(pending, settled);
+      }
+    }
   }
 
-  /** One statement, so the batch is atomic without an explicit transaction. */
-  private async insert(
-    streamId: string,
-    head: StreamHead | null,
-    events: readonly ProposedEvent[],
-  ): Promise<AppendResult> {
-    const chained = chainEvents(streamId, head, events, new Date().toISOString());
-    const data = chained.map((e) => JSON.stringify(e.data));
-    const metadata = chained.map((e) => JSON.stringify(e.metadata));
-    const rows = await this.sql.query<{ tx: string; pos: string }>(
-      `INSERT INTO ledger_events
-         (event_id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash)
-       SELECT e.event_id, $1, e.revision, e.type, e.data::jsonb, e.metadata::jsonb,
-              e.recorded_at, e.prev_hash, e.hash
-       FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                   $7::timestamptz[], $8::text[], $9::text[])
-            WITH ORDINALITY AS e(event_id, revision, type, data, metadata, recorded_at,
-                                 prev_hash, hash, ord)
-       ORDER BY e.ord
-       RETURNING tx_id::text AS tx, position::text AS pos`,
-      [
-        streamId,
-        chained.map((e) => e.eventId),
-        chained.map((e) => e.revision),
-        chained.map((e) => e.type),
-        data,
-        metadata,
-        chained.map((e) => e.recordedAt),
-        chained.map((e) => e.prevHash),
-        chained.map((e) => e.hash),
-      ],
+  private settleInserted(
+    together: readonly ChainedAppend[],
+    recorded: readonly RecordedEvent[],
+    settled: Settled[],
+  ): void {
+    let offset = 0;
+    for (const { append, events } of together) {
+      const mine = recorded.slice(offset, (offset += events.length));
+      settled[append.index] = {
+        status: 'fulfilled',
+        value: this.inserted(append, mine),
+      };
+    }
+  }
+
+  /** Settles the appends whose events are all stored already (or clash); returns the others. */
+  private async settleStored(
+    pending: readonly PendingAppend[],
+    settled: Settled[],
+  ): Promise<PendingAppend[]> {
+    const stored = await storedEvents(
+      this.sql,
+      pending.flatMap((append) => append.events.map((e) => e.eventId)),
     );
+    return pending.filter(({ index, streamId, events }) => {
+      try {
+        const value = storedResult(streamId, events, stored);
+        if (value) settled[index] = { status: 'fulfilled', value };
+        return value === null;
+      } catch (error) {
+        settled[index] = { status: 'rejected', reason: error };
+        return false;
+      }
+    });
+  }
+
+  /** The head each stream's first append chains onto; cached only for an exact revision. */
+  private async headsOf(
+    pending: readonly PendingAppend[],
+    useCache: boolean,
+  ): Promise<Map<string, StreamHead>> {
+    const heads = new Map<string, StreamHead>();
+    const unknown = new Set<string>();
+    for (const { streamId, expected } of pending) {
+      if (heads.has(streamId) || unknown.has(streamId)) continue;
+      const cached = useCache ? this.heads.at(streamId, expected) : null;
+      if (cached) heads.set(streamId, cached);
+      else unknown.add(streamId);
+    }
+    if (unknown.size === 0) return heads;
+    for (const [streamId, head] of await streamHeads(this.sql, [...unknown])) {
+      heads.set(streamId, head);
+    }
+    return heads;
+  }
+
+  private async head(streamId: string): Promise<StreamHead | null> {
+    return (await streamHeads(this.sql, [streamId])).get(streamId) ?? null;
+  }
+
+  private async insert(chained: Parameters<typeof insertEvents>[1]): Promise<RecordedEvent[]> {
+    const recorded = await insertEvents(this.sql, chained);
     this.appended.notify();
-    this.heads.remember(chained[chained.length - 1]);
-    const positions = rows
-      .sort((a, b) => Number(BigInt(a.pos) - BigInt(b.pos)))
-      .map((r) => encodeSqlPosition(r.tx, r.pos));
-    const recorded = chained.map((e, i) => ({ ...e, position: positions[i] }));
-    return {
-      streamId,
-      lastRevision: recorded[recorded.length - 1].revision,
-      events: recorded,
-      alreadyStored: false,
-    };
+    return recorded;
+  }
+
+  private inserted(
+    { streamId, expected }: { streamId: string; expected: ExpectedRevision },
+    recorded: readonly RecordedEvent[],
+  ): AppendResult {
+    const last = recorded[recorded.length - 1];
+    // Only an exact expectation is ever answered from the cache: a writer appending with `any`
+    // (ingest's alerts, one new stream each) would only churn it.
+    if (expected !== 'any') this.heads.remember(last);
+    return { streamId, lastRevision: last.revision, events: recorded, alreadyStored: false };
   }
 
   /** Idempotent redelivery: the same eventIds with the same content are already stored. */
@@ -239,103 +275,55 @@ export class SqlEventStore implements EventStore {
     streamId: string,
     events: readonly ProposedEvent[],
   ): Promise<AppendResult | null> {
-    const rows = await this.sql.query<EventRow>(
-      `${SELECT_EVENT} WHERE event_id = ANY($1::uuid[]) ORDER BY revision`,
-      [events.map((e) => e.eventId)],
+    const stored = await storedEvents(
+      this.sql,
+      events.map((e) => e.eventId),
     );
-    if (rows.length === 0) return null;
-    const stored = new Map(rows.map((row) => [row.event_id, toRecorded(row)]));
-    for (const event of events) {
-      const match = stored.get(event.eventId);
-      if (match && !sameContent(match, event, streamId))
-        throw new DuplicateEventConflict(event.eventId);
-    }
-    if (stored.size < events.length) return null;
-    const recorded = events.map((e) => stored.get(e.eventId) as RecordedEvent);
-    return {
-      streamId,
-      lastRevision: Math.max(...recorded.map((e) => e.revision)),
-      events: recorded,
-      alreadyStored: true,
-    };
+    return storedResult(streamId, events, stored);
   }
 
   private async notYetStored(events: readonly ProposedEvent[]): Promise<ProposedEvent[]> {
-    const rows = await this.sql.query<{ event_id: string }>(
-      'SELECT event_id::text AS event_id FROM ledger_events WHERE event_id = ANY($1::uuid[])',
-      [events.map((e) => e.eventId)],
-    );
-    const stored = new Set(rows.map((r) => r.event_id));
+    const stored = await this.storedIds(events.map((e) => e.eventId));
     return events.filter((e) => !stored.has(e.eventId));
   }
 
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isUnavailable(error)) throw new StoreUnavailable(error);
-      throw error;
-    }
+  private async storedIds(eventIds: readonly string[]): Promise<Set<string>> {
+    // Anything but a UUID can never have been stored (and would not cast).
+    const candidates = eventIds.filter(isUuid);
+    if (candidates.length === 0) return new Set();
+    const rows = await this.sql.query<{ event_id: string }>(
+      'SELECT event_id::text AS event_id FROM ledger_events WHERE event_id = ANY($1::uuid[])',
+      [candidates.map((id) => id.toLowerCase())],
+    );
+    const stored = new Set(rows.map((r) => r.event_id));
+    return new Set(candidates.filter((id) => stored.has(id.toLowerCase())));
+  }
+
+  private guard<T>(work: () => Promise<T>): Promise<T> {
+    return whileSqlReachable(work);
   }
 }
 
 /**
- * Refuses up front what PostgreSQL cannot store as given, so nothing fails half-way and
- * nothing is stored in a form its hash does not cover. The database keeps UUIDs in
- * lowercase, so the hash must cover the lowercase form; a batch naming one eventId twice
- * could never be stored.
+ * The stored records when every event is stored with the same content (an idempotent
+ * redelivery); null when some are not stored; DuplicateEventConflict when a stored one differs.
  */
-function checkStorable(streamId: string, events: readonly ProposedEvent[]): ProposedEvent[] {
-  const streamProblem = textProblem(streamId);
-  const seen = new Set<string>();
-  return events.map((event) => {
-    if (!UUID.test(event.eventId))
-      throw new UnstorableEvent(event.eventId, 'eventId is not a UUID');
-    const eventId = event.eventId.toLowerCase();
-    if (seen.has(eventId)) throw new UnstorableEvent(eventId, 'eventId appears twice in the batch');
-    seen.add(eventId);
-    if (streamProblem) throw new UnstorableEvent(eventId, `streamId ${streamProblem}`);
-    const problem =
-      textProblem(event.type, 'type') ??
-      jsonProblem(event.data, 'data') ??
-      jsonProblem(event.metadata, 'metadata');
-    if (problem) throw new UnstorableEvent(eventId, problem);
-    return eventId === event.eventId ? event : { ...event, eventId };
-  });
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * PostgreSQL text and jsonb refuse U+0000; text silently turns a lone UTF-16 surrogate into
- * U+FFFD (the stored row would no longer match its hash) and jsonb refuses it.
- */
-function textProblem(text: string, where?: string): string | null {
-  const prefix = where ? `${where} ` : '';
-  if (text.includes('\u0000')) return `${prefix}contains a NUL (U+0000) character`;
-  if (LONE_SURROGATE.test(text)) return `${prefix}contains a lone UTF-16 surrogate`;
-  return null;
-}
-
-function jsonProblem(value: unknown, where: string): string | null {
-  if (typeof value === 'string') return textProblem(value, where);
-  if (typeof value !== 'object' || value === null) return null;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const problem = jsonProblem(item, `${where}[${i}]`);
-      if (problem) return problem;
-    }
-    return null;
+function storedResult(
+  streamId: string,
+  events: readonly ProposedEvent[],
+  stored: ReadonlyMap<string, RecordedEvent>,
+): AppendResult | null {
+  const found = events.map((event) => stored.get(event.eventId));
+  for (const [i, match] of found.entries()) {
+    if (match && !sameContent(match, events[i], streamId))
+      throw new DuplicateEventConflict(events[i].eventId);
   }
-  for (const [key, item] of Object.entries(value)) {
-    const problem = textProblem(key, `${where} key`) ?? jsonProblem(item, `${where}.${key}`);
-    if (problem) return problem;
-  }
-  return null;
-}
-
-function matches(expected: ExpectedRevision, actual: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no-stream') return actual === -1;
-  return expected === actual;
+  if (events.length === 0 || found.some((match) => match === undefined)) return null;
+  const recorded = found as RecordedEvent[];
+  return {
+    streamId,
+    lastRevision: Math.max(...recorded.map((e) => e.revision)),
+    events: recorded,
+    alreadyStored: true,
+  };
 }

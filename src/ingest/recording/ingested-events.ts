@@ -1,0 +1,31 @@
+import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import type { ProposedEvent } from '../../ledger/ledger-event';
+import { proposeEvent } from '../../ledger/propose-event';
+import type { IngestOrigin } from './ingest-item';
+
+export interface IngestedEvent {
+  readonly type: string;
+  readonly data: object;
+}
+
+/**
+ * What one observation says, ready to append. Event ids derive from the sender's identity
+ * for the occurrence, so a redelivery finds them stored and writes nothing.
+ */
+export function proposeIngested(
+  sourceId: string,
+  events: readonly IngestedEvent[],
+  actor: string,
+  occurredAt: string,
+  origin: IngestOrigin,
+): ProposedEvent[] {
+  return events.map((event) =>
+    proposeEvent(deterministicEventId(sourceId, event.type), event.type, event.data, {
+      actor,
+      source: origin.source,
+      correlationId: origin.correlationId,
+      causationId: null,
+      occurredAt,
+    }),
+  );
+}
