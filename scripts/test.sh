@@ -19,8 +19,13 @@ fi
 # Kafka: the local single-node broker of scripts/kafka.sh, unless KAFKA_TEST_BROKERS names one.
 # The Kafka suites fail (never skip) without a broker; under CI we stop here, with the reason.
 if [[ -z "${KAFKA_TEST_BROKERS:-}" ]]; then
+  broker="127.0.0.1:${KAFKA_PORT:-19092}"
   if KAFKA_TEST_BROKERS=$(bash scripts/kafka.sh start); then
     export KAFKA_TEST_BROKERS
+  elif node scripts/kafka-ready.js --broker "$broker" --timeout-ms 10000 >/dev/null; then
+    # The port is taken by a broker this checkout did not start (another checkout's): use it.
+    echo "test.sh: using the Kafka broker already answering on $broker" >&2
+    export KAFKA_TEST_BROKERS="$broker"
   elif [[ "${CI:-}" == "true" ]]; then
     echo "test.sh: the Kafka broker could not be started (scripts/kafka.sh start, above)" >&2
     exit 1
