@@ -19,3 +19,19 @@ export function proposeEvent(
     metadata: { ...metadata, schemaVersion: EVENT_SCHEMA_VERSION },
   };
 }
+
+/** Where an event's cause came from: a request, a message, another event. */
+export interface EventOrigin {
+  readonly source: string;
+  readonly correlationId: string;
+  readonly causationId?: string | null;
+}
+
+/** The metadata of an event that `actor` caused at `occurredAt`, by way of `origin`. */
+export function metadataFor(
+  actor: string,
+  occurredAt: string,
+  { source, correlationId, causationId }: EventOrigin,
+): Omit<EventMetadata, 'schemaVersion'> {
+  return { actor, source, correlationId, causationId: causationId ?? null, occurredAt };
+}

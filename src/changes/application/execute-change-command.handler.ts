@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import type { ProposedEvent, RecordedEvent } from '../../ledger/ledger-event';
-import { proposeEvent } from '../../ledger/propose-event';
+import { metadataFor, proposeEvent } from '../../ledger/propose-event';
 import { RecentStreams } from '../../ledger/recent-streams';
 import { Metrics } from '../../observability/metrics';
 import type { ChangeState, ChangeStatus } from '../domain/change-state';
@@ -35,13 +35,8 @@ function propose(
   at: string,
   origin: CommandOrigin,
 ): ProposedEvent {
-  return proposeEvent(commandEventId(origin.idempotencyKey, index), event.type, event.data, {
-    actor,
-    source: origin.source,
-    correlationId: origin.correlationId,
-    causationId: origin.causationId ?? null,
-    occurredAt: at,
-  });
+  const eventId = commandEventId(origin.idempotencyKey, index);
+  return proposeEvent(eventId, event.type, event.data, metadataFor(actor, at, origin));
 }
 
 /** The events an earlier delivery of the same occurrence already recorded, if any. */

@@ -4,7 +4,7 @@ import { loadChange } from '../../changes/application/load-change';
 import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import type { RecordedEvent } from '../../ledger/ledger-event';
-import { proposeEvent } from '../../ledger/propose-event';
+import { metadataFor, proposeEvent } from '../../ledger/propose-event';
 import { Metrics } from '../../observability/metrics';
 import {
   ALERT_CAUSE_RECORDED,
@@ -49,13 +49,12 @@ export class RecordAlertCauseHandler implements ICommandHandler<RecordAlertCause
         if (!decided) return Promise.resolve({ answer: unchanged(streamId, record, revision) });
         return Promise.resolve({
           append: [
-            proposeEvent(eventId, ALERT_CAUSE_RECORDED, decided, {
-              actor: command.actor.id,
-              source: origin.source,
-              correlationId: origin.correlationId,
-              causationId: origin.causationId ?? null,
-              occurredAt: command.at,
-            }),
+            proposeEvent(
+              eventId,
+              ALERT_CAUSE_RECORDED,
+              decided,
+              metadataFor(command.actor.id, command.at, origin),
+            ),
           ],
           answer: (appended) => {
             this.metrics.eventsAppended.inc({ type: ALERT_CAUSE_RECORDED });

@@ -1,6 +1,6 @@
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import type { ProposedEvent } from '../../ledger/ledger-event';
-import { proposeEvent } from '../../ledger/propose-event';
+import { metadataFor, proposeEvent } from '../../ledger/propose-event';
 import type { IngestOrigin } from './ingest-item';
 
 export interface IngestedEvent {
@@ -20,12 +20,11 @@ export function proposeIngested(
   origin: IngestOrigin,
 ): ProposedEvent[] {
   return events.map((event) =>
-    proposeEvent(deterministicEventId(sourceId, event.type), event.type, event.data, {
-      actor,
-      source: origin.source,
-      correlationId: origin.correlationId,
-      causationId: null,
-      occurredAt,
-    }),
+    proposeEvent(
+      deterministicEventId(sourceId, event.type),
+      event.type,
+      event.data,
+      metadataFor(actor, occurredAt, origin),
+    ),
   );
 }

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import type { RecordedEvent } from '../../ledger/ledger-event';
-import { proposeEvent } from '../../ledger/propose-event';
+import { metadataFor, proposeEvent } from '../../ledger/propose-event';
 import { Metrics } from '../../observability/metrics';
 import type { CatalogEvent } from '../domain/catalog-events';
 import {
@@ -58,13 +58,12 @@ export class ExecuteCatalogCommandHandler implements ICommandHandler<ExecuteCata
         }
         return Promise.resolve({
           append: decided.map((event, index) =>
-            proposeEvent(commandEventId(key, index), event.type, event.data, {
-              actor: command.actor.id,
-              source: origin.source,
-              correlationId: origin.correlationId,
-              causationId: origin.causationId ?? null,
-              occurredAt: command.at,
-            }),
+            proposeEvent(
+              commandEventId(key, index),
+              event.type,
+              event.data,
+              metadataFor(command.actor.id, command.at, origin),
+            ),
           ),
           answer: (appended) => {
             for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
