@@ -265,3 +265,285 @@ async function merged(tx: SqlClient, merge: ChangeMergedData, eventId: string): 
     [eventId, lower(merge.commit), commitPrefix(merge.commit), merge.changeId ?? null, merge.at],
   );
 }
+
+interface PendingChange {
+  /** The last risk level assessed in the batch: what a row that existed before it ends with. */
+  existingRisk?: string;
+  /** The first request in the batch, for a row that did not exist, with the risk after it. */
+  insert?: {
+    readonly title: string;
+    readonly services: string[];
+    readonly environment: string;
+    readonly commit: string | null;
+    readonly requestedAt: string;
+    riskLevel: string | null;
+  };
+}
+
+interface PendingStart {
+  readonly changeId: string;
+  readonly version: string | null;
+  readonly commit: string | null;
+  readonly at: string;
+}
+
+interface PendingDeployed {
+  at: string;
+  version: string | null;
+  commit: string | null;
+  commitPrefix: string | null;
+}
+
+/**
+ * The timeline writes of a run of feed events, folded per row in memory and written with a few
+ * `unnest` statements: the same rows as applying the events one at a time. Events whose
+ * effect reads what the run has not written yet are not taken (`add` answers false): the
+ * caller flushes, then applies them one at a time.
+ */
+export class TimelineBatch {
+  private readonly changes = new Map<string, PendingChange>();
+  private readonly starts = new Map<string, PendingStart>();
+  private readonly deployed = new Map<string, PendingDeployed>();
+  private readonly rolledBack = new Map<string, string>();
+  private readonly phases = new Map<string, string>();
+  private readonly merges = new Map<
+    string,
+    { commit: string | null; prefix: string | null; changeId: string | null; at: string }
+  >();
+
+  get empty(): boolean {
+    return (
+      this.changes.size +
+        this.starts.size +
+        this.deployed.size +
+        this.rolledBack.size +
+        this.phases.size +
+        this.merges.size ===
+      0
+    );
+  }
+
+  /**
+   * Takes the event's timeline writes into the batch, or answers false when the event must be
+   * applied on its own after a flush (it reads the tables, or would be reordered with a
+   * pending write of the same row).
+   */
+  add(event: RecordedEvent): boolean {
+    if (event.streamId.startsWith(CHANGE_STREAM_PREFIX)) {
+      return this.addChangeEvent(event.streamId.slice(CHANGE_STREAM_PREFIX.length), event);
+    }
+    switch (event.type) {
+      case 'DeploymentObserved': {
+        const deploy = event.data as unknown as DeploymentObservedData;
+        if (
+          deploy.changeId === null &&
+          (deploy.phase === 'failed' || deploy.phase === 'rolledback')
+        )
+          return false;
+        this.phases.set(event.streamId, deploy.phase);
+        return true;
+      }
+      case 'UnplannedDeploymentDetected':
+        return false;
+      case 'ChangeMerged': {
+        const merge = event.data as unknown as ChangeMergedData;
+        if (merge.commit === undefined && merge.changeId === undefined) return true;
+        if (!this.merges.has(event.eventId)) {
+          this.merges.set(event.eventId, {
+            commit: lower(merge.commit),
+            prefix: commitPrefix(merge.commit),
+            changeId: merge.changeId ?? null,
+            at: merge.at,
+          });
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+  private addChangeEvent(changeId: string, event: RecordedEvent): boolean {
+    const key = `change:${changeId}`;
+    switch (event.type) {
+      case 'ChangeRequested': {
+        // A start pending for this change must read the row as it was before this event.
+        if (this.startPendingFor(changeId)) return false;
+        const { request, at } = event.data as unknown as ChangeRequestedData;
+        const pending = this.changeOf(changeId);
+        pending.insert ??= {
+          title: request.title,
+          services: [...new Set(request.services.map((s) => s.trim().toLowerCase()))],
+          environment: request.environment,
+          commit: lower(request.externalRefs?.commit),
+          requestedAt: at,
+          riskLevel: null,
+        };
+        return true;
+      }
+      case 'RiskAssessed': {
+        if (this.startPendingFor(changeId)) return false;
+        const { level } = event.data as unknown as RiskAssessedData;
+        const pending = this.changeOf(changeId);
+        pending.existingRisk = level;
+        if (pending.insert) pending.insert.riskLevel = level;
+        return true;
+      }
+      case 'DeploymentStarted': {
+        // Inserts are written before updates: an update pending for this row must go first.
+        if (this.deployed.has(key) || this.rolledBack.has(key)) return false;
+        const { version, commit, at } = event.data as unknown as DeploymentStartedData;
+        if (!this.starts.has(key)) {
+          this.starts.set(key, { changeId, version: version ?? null, commit: lower(commit), at });
+        }
+        return true;
+      }
+      case 'ChangeDeployed': {
+        const { version, commit, at } = event.data as unknown as ChangeDeployedData;
+        const previous = this.deployed.get(key);
+        this.deployed.set(key, {
+          at,
+          version: version ?? previous?.version ?? null,
+          commit: lower(commit) ?? previous?.commit ?? null,
+          commitPrefix: commitPrefix(commit) ?? previous?.commitPrefix ?? null,
+        });
+        return true;
+      }
+      case 'ChangeRolledBack': {
+        const { at } = event.data as unknown as ChangeRolledBackData;
+        if (!this.rolledBack.has(key)) this.rolledBack.set(key, at);
+        return true;
+      }
+    }
+    return true;
+  }
+
+  private startPendingFor(changeId: string): boolean {
+    const start = this.starts.get(`change:${changeId}`);
+    return start !== undefined && start.changeId === changeId;
+  }
+
+  private changeOf(changeId: string): PendingChange {
+    let pending = this.changes.get(changeId);
+    if (!pending) {
+      pending = {};
+      this.changes.set(changeId, pending);
+    }
+    return pending;
+  }
+
+  /** Writes what the batch holds, in an order that gives the rows of the events one by one. */
+  async flush(tx: SqlClient): Promise<void> {
+    if (this.empty) return;
+    const risks = [...this.changes].filter(([, c]) => c.existingRisk !== undefined);
+    if (risks.length > 0) {
+      // Only rows that existed before the batch: the inserts below come after.
+      await tx.query(
+        `UPDATE deployment_changes c SET risk_level = u.risk_level
+         FROM unnest($1::text[], $2::text[]) AS u(change_id, risk_level)
+         WHERE c.change_id = u.change_id`,
+        [risks.map(([id]) => id), risks.map(([, c]) => c.existingRisk)],
+      );
+    }
+    const inserts = [...this.changes].flatMap(([id, c]) => (c.insert ? [{ id, ...c.insert }] : []));
+    if (inserts.length > 0) {
+      await tx.query(
+        `INSERT INTO deployment_changes
+           (change_id, title, services, environment, commit, risk_level, requested_at)
+         SELECT change_id, title, ARRAY(SELECT jsonb_array_elements_text(services)), environment,
+                commit, risk_level, requested_at
+         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[],
+                     $7::timestamptz[])
+           AS u(change_id, title, services, environment, commit, risk_level, requested_at)
+         ON CONFLICT (change_id) DO NOTHING`,
+        [
+          inserts.map((i) => i.id),
+          inserts.map((i) => i.title),
+          inserts.map((i) => JSON.stringify(i.services)),
+          inserts.map((i) => i.environment),
+          inserts.map((i) => i.commit),
+          inserts.map((i) => i.riskLevel),
+          inserts.map((i) => i.requestedAt),
+        ],
+      );
+    }
+    const starts = [...this.starts];
+    if (starts.length > 0) {
+      await tx.query(
+        `INSERT INTO deployment_timeline (deployment_key, service, environment, change_id,
+           unplanned, title, version, commit, commit_prefix, risk_level, requested_at, started_at)
+         SELECT u.deployment_key, service, c.environment, c.change_id, false, c.title, u.version,
+                COALESCE(u.commit, c.commit), ${PREFIX_OF('COALESCE(u.commit, c.commit)')},
+                c.risk_level, c.requested_at, u.started_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+           AS u(deployment_key, change_id, version, commit, started_at)
+         JOIN deployment_changes c ON c.change_id = u.change_id,
+         unnest(c.services) AS service
+         ON CONFLICT (deployment_key, service) DO NOTHING`,
+        [
+          starts.map(([key]) => key),
+          starts.map(([, s]) => s.changeId),
+          starts.map(([, s]) => s.version),
+          starts.map(([, s]) => s.commit),
+          starts.map(([, s]) => s.at),
+        ],
+      );
+    }
+    const deployed = [...this.deployed];
+    if (deployed.length > 0) {
+      await tx.query(
+        `UPDATE deployment_timeline t SET deployed_at = u.deployed_at,
+           version = COALESCE(u.version, t.version), commit = COALESCE(u.commit, t.commit),
+           commit_prefix = COALESCE(u.commit_prefix, t.commit_prefix)
+         FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
+           AS u(deployment_key, deployed_at, version, commit, commit_prefix)
+         WHERE t.deployment_key = u.deployment_key`,
+        [
+          deployed.map(([key]) => key),
+          deployed.map(([, d]) => d.at),
+          deployed.map(([, d]) => d.version),
+          deployed.map(([, d]) => d.commit),
+          deployed.map(([, d]) => d.commitPrefix),
+        ],
+      );
+    }
+    const rolledBack = [...this.rolledBack];
+    if (rolledBack.length > 0) {
+      await tx.query(
+        `UPDATE deployment_timeline t SET rolled_back_at = u.rolled_back_at
+         FROM unnest($1::text[], $2::timestamptz[]) AS u(deployment_key, rolled_back_at)
+         WHERE t.deployment_key = u.deployment_key AND t.rolled_back_at IS NULL`,
+        [rolledBack.map(([key]) => key), rolledBack.map(([, at]) => at)],
+      );
+    }
+    const phases = [...this.phases];
+    if (phases.length > 0) {
+      await tx.query(
+        `INSERT INTO deployment_observed_phase (stream_id, phase)
+         SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (stream_id) DO UPDATE SET phase = EXCLUDED.phase`,
+        [phases.map(([id]) => id), phases.map(([, phase]) => phase)],
+      );
+    }
+    const merges = [...this.merges];
+    if (merges.length > 0) {
+      await tx.query(
+        `INSERT INTO deployment_merges (event_id, commit, commit_prefix, change_id, merged_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+         ON CONFLICT (event_id) DO NOTHING`,
+        [
+          merges.map(([id]) => id),
+          merges.map(([, m]) => m.commit),
+          merges.map(([, m]) => m.prefix),
+          merges.map(([, m]) => m.changeId),
+          merges.map(([, m]) => m.at),
+        ],
+      );
+    }
+    this.changes.clear();
+    this.starts.clear();
+    this.deployed.clear();
+    this.rolledBack.clear();
+    this.phases.clear();
+    this.merges.clear();
+  }
+}

@@ -1,3 +1,4 @@
+import { ALERT_STREAM_PREFIX } from '../../alerts/domain/alert-events';
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import type { Projection } from '../../projections/projection';
 import {
@@ -11,6 +12,7 @@ import {
   applyToTimeline,
   DEPLOYMENT_TIMELINE_SCRIPT,
   DEPLOYMENT_TIMELINE_TABLES,
+  TimelineBatch,
 } from './deployment-timeline';
 
 /**
@@ -36,11 +38,19 @@ export const incidentCorrelation = (windowHours: number): Projection => ({
   ],
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+    // Timeline writes are folded in memory and written together; an event that reads the
+    // tables (an alert's suspects), or that the batch cannot take, is applied on its own once
+    // what precedes it in the feed is written, so the rows are those of one event at a time.
+    const batch = new TimelineBatch();
     for (const event of events) {
       const catalogEvent = catalogEventOf(event);
+      const alone = catalogEvent !== null || event.streamId.startsWith(ALERT_STREAM_PREFIX);
+      if (!alone && batch.add(event)) continue;
+      await batch.flush(tx);
       if (catalogEvent) await replaceDependencies(tx, 'incident_dependencies', catalogEvent);
       await applyToTimeline(tx, event);
       await applyToAlerts(tx, event, windowHours);
     }
+    await batch.flush(tx);
   },
 });
