@@ -43,7 +43,7 @@ export async function decideAndAppend<T>(
     } catch (error) {
       // Refused on what this process last saw: decide again on what the store holds now.
       if (cached === undefined) throw error;
-      recent?.forget(streamId);
+      recent?.delete(streamId);
       continue;
     }
     if (!('append' in decided)) return decided.answer;
@@ -51,11 +51,11 @@ export async function decideAndAppend<T>(
       const expected = revision < 0 ? 'no-stream' : revision;
       const appended = await store.append(streamId, expected, decided.append);
       // A redelivery that was stored already says nothing about what the cache lacks.
-      if (appended.alreadyStored) recent?.forget(streamId);
+      if (appended.alreadyStored) recent?.delete(streamId);
       else recent?.set(streamId, [...events, ...appended.events]);
       return decided.answer(appended);
     } catch (error) {
-      recent?.forget(streamId);
+      recent?.delete(streamId);
       if (!(error instanceof WrongExpectedRevision)) throw error;
       onConflict();
       if (tries >= maxAttempts) throw error;

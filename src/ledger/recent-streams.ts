@@ -1,3 +1,4 @@
+import { BoundedLru } from '../common/bounded-lru';
 import type { RecordedEvent } from './ledger-event';
 
 /**
@@ -6,24 +7,4 @@ import type { RecordedEvent } from './ledger-event';
  * its revision, the entry is dropped and the command decided again on a fresh read. Events
  * never change, so a cached prefix is never wrong, only possibly short.
  */
-export class RecentStreams {
-  private readonly streams = new Map<string, readonly RecordedEvent[]>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(streamId: string): readonly RecordedEvent[] | undefined {
-    return this.streams.get(streamId);
-  }
-
-  set(streamId: string, events: readonly RecordedEvent[]): void {
-    this.streams.delete(streamId);
-    this.streams.set(streamId, events);
-    if (this.streams.size > this.capacity) {
-      this.streams.delete(this.streams.keys().next().value as string);
-    }
-  }
-
-  forget(streamId: string): void {
-    this.streams.delete(streamId);
-  }
-}
+export class RecentStreams extends BoundedLru<string, readonly RecordedEvent[]> {}

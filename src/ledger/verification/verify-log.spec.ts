@@ -1,7 +1,7 @@
 import type { ReadStreamOptions } from '../event-store';
 import { chainEvents, hashEnvelope, type StreamHead } from '../hash-chain';
 import type { ProposedEvent, RecordedEvent } from '../ledger-event';
-import { StreamHeadCache, verifyLog, type LogSource } from './verify-log';
+import { verifyLog, type LogSource } from './verify-log';
 
 const RECORDED_AT = '2025-03-01T12:00:00.000Z';
 
@@ -295,26 +295,5 @@ describe('verifyLog', () => {
     await expect(
       verifyLog(new InMemoryLog(buildLog(ORDER)), { signal: controller.signal }),
     ).rejects.toThrow(/abort/i);
-  });
-});
-
-describe('StreamHeadCache', () => {
-  it('keeps at most its capacity, evicting the least recently used', () => {
-    const cache = new StreamHeadCache(2);
-    cache.set('a', { revision: 0, hash: 'ha' });
-    cache.set('b', { revision: 0, hash: 'hb' });
-    expect(cache.get('a')).toEqual({ revision: 0, hash: 'ha' }); // a is now the most recent
-    cache.set('c', { revision: 0, hash: 'hc' });
-    expect(cache.size).toBe(2);
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toEqual({ revision: 0, hash: 'ha' });
-    expect(cache.get('c')).toEqual({ revision: 0, hash: 'hc' });
-    cache.set('a', { revision: 1, hash: 'ha1' });
-    expect(cache.get('a')).toEqual({ revision: 1, hash: 'ha1' });
-    expect(cache.size).toBe(2);
-  });
-
-  it('refuses a capacity below one', () => {
-    expect(() => new StreamHeadCache(0)).toThrow(RangeError);
   });
 });

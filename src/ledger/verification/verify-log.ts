@@ -1,3 +1,4 @@
+import { BoundedLru } from '../../common/bounded-lru';
 import type { EventStore } from '../event-store';
 import type { StreamHead } from '../hash-chain';
 import type { RecordedEvent } from '../ledger-event';
@@ -28,39 +29,6 @@ export type LogVerdict =
       readonly events: number;
     };
 
-/** Least-recently-used map of each stream's last verified head. */
-export class StreamHeadCache {
-  private readonly heads = new Map<string, StreamHead>();
-
-  constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1)
-      throw new RangeError('cache capacity must be a positive integer');
-  }
-
-  get size(): number {
-    return this.heads.size;
-  }
-
-  get(streamId: string): StreamHead | undefined {
-    const head = this.heads.get(streamId);
-    if (head) {
-      // Re-inserting moves it to the back of Map's insertion order: most recently used.
-      this.heads.delete(streamId);
-      this.heads.set(streamId, head);
-    }
-    return head;
-  }
-
-  set(streamId: string, head: StreamHead): void {
-    this.heads.delete(streamId);
-    this.heads.set(streamId, head);
-    if (this.heads.size > this.capacity) {
-      const oldest = this.heads.keys().next().value as string;
-      this.heads.delete(oldest);
-    }
-  }
-}
-
 /**
  * The auditor's check: reads the whole log in global order, page by page, and verifies every
  * event against its stream's previous one, stopping at the first broken link.
@@ -75,7 +43,7 @@ export async function verifyLog(
   options: VerifyLogOptions = {},
 ): Promise<LogVerdict> {
   const pageSize = options.pageSize ?? 500;
-  const heads = new StreamHeadCache(options.streamCacheSize ?? 10_000);
+  const heads = new BoundedLru<string, StreamHead>(options.streamCacheSize ?? 10_000);
   let after: string | null = null;
   let events = 0;
   let streams = 0;

@@ -1,3 +1,4 @@
+import { BoundedLru } from '../../../common/bounded-lru';
 import type { ExpectedRevision } from '../../event-store';
 import type { StreamHead } from '../../hash-chain';
 
@@ -6,23 +7,21 @@ import type { StreamHead } from '../../hash-chain';
  * it: if another writer has moved on since, the insert still fails on the unique revision.
  */
 export class StreamHeadCache {
-  private readonly heads = new Map<string, StreamHead>();
+  private readonly heads: BoundedLru<string, StreamHead>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.heads = new BoundedLru(capacity);
+  }
 
   at(streamId: string, expected: ExpectedRevision): StreamHead | null {
-    const head = this.heads.get(streamId);
+    const head = this.heads.peek(streamId);
     return typeof expected === 'number' && head?.revision === expected ? head : null;
   }
 
   remember(event: { streamId: string; revision: number; hash: string } | undefined): void {
     if (event === undefined) return;
-    const known = this.heads.get(event.streamId);
+    const known = this.heads.peek(event.streamId);
     if (known && known.revision > event.revision) return;
-    this.heads.delete(event.streamId);
     this.heads.set(event.streamId, { revision: event.revision, hash: event.hash });
-    if (this.heads.size > this.capacity) {
-      this.heads.delete(this.heads.keys().next().value as string);
-    }
   }
 }
