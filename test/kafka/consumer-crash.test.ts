@@ -7,7 +7,7 @@ import { KafkaIngestConsumer } from '../../src/ingest/kafka/ingest-consumer';
 import { IngestMetrics } from '../../src/ingest/kafka/ingest-metrics';
 import type { IngestItem } from '../../src/ingest/recording/ingest-item';
 import type { AppendReport } from './support/consumer-process';
-import { deploymentBody } from './support/generic-messages';
+import { deploymentMessages } from './support/generic-messages';
 import {
   committedOffsets,
   createTopics,
@@ -17,9 +17,6 @@ import {
   waitFor,
 } from './support/kafka-test-kit';
 import { MemoryRecorder } from './support/memory-recorder';
-
-// jest.config.js sets testTimeout per project, where Jest ignores it: set it here.
-jest.setTimeout(120_000);
 
 const kafka = testKafka();
 
@@ -40,15 +37,7 @@ describe('a consumer killed in the middle of a batch', () => {
     const dlqTopic = uniqueName('dlq');
     const groupId = uniqueName('ingest');
     await createTopics(kafka, [topic, dlqTopic]);
-    await produce(
-      kafka,
-      topic,
-      Array.from({ length: 90 }, (_, index) => ({
-        partition: index % 3,
-        key: `key-${index}`,
-        value: deploymentBody(`deploy-${index}`),
-      })),
-    );
+    await produce(kafka, topic, deploymentMessages(90));
 
     // The ledger, shared by both consumers, as the real one is: idempotent per sourceId.
     const ledger = new MemoryRecorder();

@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { KafkaIngestConsumer } from '../../src/ingest/kafka/ingest-consumer';
 import { IngestMetrics } from '../../src/ingest/kafka/ingest-metrics';
 import type { IngestTopic } from '../../src/ingest/kafka/kafka-config';
-import { deploymentBody } from './support/generic-messages';
+import { deploymentBody, deploymentMessages } from './support/generic-messages';
 import {
   capturingLogger,
   committedOffsets,
@@ -20,9 +20,6 @@ import {
   waitFor,
 } from './support/kafka-test-kit';
 import { MemoryRecorder } from './support/memory-recorder';
-
-// jest.config.js sets testTimeout per project, where Jest ignores it: set it here.
-jest.setTimeout(120_000);
 
 const kafka = testKafka();
 const running: KafkaIngestConsumer[] = [];
@@ -206,15 +203,7 @@ describe('KafkaIngestConsumer on a real broker', () => {
     const events = uniqueName('deployments');
     const dlq = uniqueName('dlq');
     await createTopics(kafka, [events, dlq]);
-    await produce(
-      kafka,
-      events,
-      Array.from({ length: 60 }, (_, index) => ({
-        partition: index % 3,
-        key: `key-${index}`,
-        value: deploymentBody(`deploy-${index}`),
-      })),
-    );
+    await produce(kafka, events, deploymentMessages(60));
 
     const recorder = new MemoryRecorder();
     recorder.storeUp = false;

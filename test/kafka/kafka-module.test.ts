@@ -26,9 +26,6 @@ import {
 } from './support/kafka-test-kit';
 import { MemoryRecorder } from './support/memory-recorder';
 
-// jest.config.js sets testTimeout per project, where Jest ignores it: set it here.
-jest.setTimeout(120_000);
-
 const kafka = testKafka();
 
 /** What AppModule provides around KafkaModule: storage, config and metrics are global there. */

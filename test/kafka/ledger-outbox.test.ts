@@ -17,9 +17,6 @@ import {
   type ReadMessage,
 } from './support/kafka-test-kit';
 
-// jest.config.js sets testTimeout per project, where Jest ignores it: set it here.
-jest.setTimeout(120_000);
-
 const kafka = testKafka();
 
 describe('LedgerOutbox on a real broker and a real SqlEventStore (PostgreSQL)', () => {

@@ -25,3 +25,12 @@ export function alertBody(id: string, service = 'checkout'): string {
     startsAt: '2024-05-14T10:01:00Z',
   });
 }
+
+/** `count` generic deployments, spread round-robin over `partitions` partitions. */
+export function deploymentMessages(count: number, partitions = 3) {
+  return Array.from({ length: count }, (_, index) => ({
+    partition: index % partitions,
+    key: `key-${index}`,
+    value: deploymentBody(`deploy-${index}`),
+  }));
+}
