@@ -17,15 +17,15 @@ import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client'
 import { Pool } from 'pg';
 import type { Principal } from '../src/auth/role';
 import { ExecuteChangeCommand } from '../src/changes/application/execute-change-command';
-import { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
-import type { ChangeCommand } from '../src/changes/domain/commands';
+import type { ChangeIntent } from '../src/changes/domain/commands';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';
 import { openEventStoreDbStore } from '../src/ledger/adapters/eventstoredb/open-eventstoredb-store';
 import type { EventStore } from '../src/ledger/event-store';
 import type { RecordedEvent } from '../src/ledger/ledger-event';
-import { Metrics } from '../src/observability/metrics';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import { PGliteSqlClient } from '../src/sql/pglite-sql-client';
+import type { SqlClient } from '../src/sql/sql-client';
+import { changeCommandHandler } from '../test/support/command-path';
 import { runConcurrently, withBenchDatabase } from './support/bench-database';
 
 const { values } = parseArgs({
@@ -43,14 +43,16 @@ const bob: Principal = { id: 'bob', roles: ['approver'] };
 const ci: Principal = { id: 'ci-bot', roles: ['deployer'] };
 
 /** A normal change's life: request, approve, deploy, verify, close — 8 events, 5 commands. */
-function lifecycle(changeId: string): ChangeCommand[] {
+function lifecycle(changeId: string): ChangeIntent[] {
   const at = () => new Date().toISOString();
+  const now = at();
   return [
     {
       kind: 'RequestChange',
       changeId,
       actor: alice,
-      at: at(),
+      at: now,
+      receivedAt: now,
       request: {
         title: 'Bump checkout pool',
         description: 'benchmark change',
@@ -63,16 +65,22 @@ function lifecycle(changeId: string): ChangeCommand[] {
         rollbackPlan: { trigger: 'errors', steps: ['revert'], expectedMinutes: 5 },
       },
     },
-    { kind: 'ApproveChange', changeId, actor: bob, at: at() },
-    { kind: 'MarkDeployed', changeId, actor: ci, at: at(), version: '1.0.1' },
-    { kind: 'VerifyChange', changeId, actor: ci, at: at() },
-    { kind: 'CloseChange', changeId, actor: alice, at: at(), outcome: 'successful' },
-  ];
+    { kind: 'ApproveChange', changeId, actor: bob },
+    { kind: 'MarkDeployed', changeId, actor: ci, version: '1.0.1' },
+    { kind: 'VerifyChange', changeId, actor: ci },
+    { kind: 'CloseChange', changeId, actor: alice, outcome: 'successful' },
+  ].map((command) => {
+    const when = at();
+    return { ...command, at: when, receivedAt: when } as ChangeIntent;
+  });
 }
 
 /** Each writer drives whole changes, so 16 writers touch 16 streams at a time. */
-async function commandPath(store: EventStore): Promise<{ events: number; seconds: number }> {
-  const handler = new ExecuteChangeCommandHandler(store, new Metrics());
+async function commandPath(
+  store: EventStore,
+  sql: SqlClient,
+): Promise<{ events: number; seconds: number }> {
+  const handler = await changeCommandHandler(store, sql);
   const origin = { source: 'bench', correlationId: randomUUID() };
   let events = 0;
   const seconds = await runConcurrently(CHANGES, WRITERS, async () => {
@@ -185,8 +193,15 @@ async function benchEventStoreDb(): Promise<void> {
       '--store eventstoredb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://127.0.0.1:2113?tls=false)',
     );
   }
-  const store = await openEventStoreDbStore(connectionString, { streamPrefixes: ['change-'] });
-  const ledger = await commandPath(store);
+  const store = await openEventStoreDbStore(connectionString, {
+    streamPrefixes: ['change-', 'freezes'],
+  });
+  // The read models the command path reads live in SQL whatever the store: here a scratch PGlite.
+  const dir = mkdtempSync(join(tmpdir(), 'change-ledger-bench-'));
+  const sql = await PGliteSqlClient.open(dir);
+  const ledger = await commandPath(store, sql);
+  await sql.close();
+  rmSync(dir, { recursive: true, force: true });
   const written: RecordedEvent[] = [];
   for (let after: string | null = null; ;) {
     const page = await store.readAll(after, 1000);
@@ -223,7 +238,7 @@ async function main(): Promise<void> {
   await withBenchDatabase(async (url) => {
     const sql = new PgSqlClient({ connectionString: url, max: WRITERS + 4 });
     const store = await SqlEventStore.open('postgres', sql);
-    const ledger = await commandPath(store);
+    const ledger = await commandPath(store, sql);
     await store.close();
     const pool = new Pool({ connectionString: url, max: WRITERS + 4 });
     pool.on('error', () => undefined);
@@ -234,8 +249,9 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'change-ledger-bench-'));
   try {
-    const embedded = await SqlEventStore.open('embedded', await PGliteSqlClient.open(dir));
-    const result = await commandPath(embedded);
+    const sql = await PGliteSqlClient.open(dir);
+    const embedded = await SqlEventStore.open('embedded', sql);
+    const result = await commandPath(embedded, sql);
     await embedded.close();
     console.log(
       `embedded  command path (PGlite, one process): ${fmt(rate(result))} events/s (${result.events} events in ${result.seconds.toFixed(2)} s)`,

@@ -12,7 +12,6 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
 import { KafkaIngestConsumer } from '../src/ingest/kafka/ingest-consumer';
 import { IngestMetrics } from '../src/ingest/kafka/ingest-metrics';
 import type {
@@ -22,10 +21,8 @@ import type {
 } from '../src/ingest/recording/ingest-item';
 import { IngestLedger } from '../src/ingest/recording/ingest-ledger';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';
-import { Metrics } from '../src/observability/metrics';
-import { changeCatalog } from '../src/projections/change-catalog/change-catalog.projection';
-import { migrate } from '../src/sql/migrate';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
+import { changeCommandHandler } from '../test/support/command-path';
 import { withBenchDatabase } from './support/bench-database';
 
 const { values } = parseArgs({
@@ -167,12 +164,11 @@ async function intoTheLedger(
   const sql = new PgSqlClient({ connectionString: databaseUrl, max: 20 });
   const store = await SqlEventStore.open('postgres', sql);
   // ---- seam: the recorder under test, as the application builds it --------------------
-  // The deploy matcher reads the change catalog: its table must exist (empty here).
-  await migrate(sql, `projection:${changeCatalog.name}`, changeCatalog.migrations);
+  // The deploy matcher and the command path read the read models: their tables exist, empty.
   const ledger: ObservationRecorder = new IngestLedger(
     store,
     sql,
-    new ExecuteChangeCommandHandler(store, new Metrics()),
+    await changeCommandHandler(store, sql),
   );
   // ---------------------------------------------------------------------------------------
   let first = 0n;

@@ -19,12 +19,9 @@ import type { Principal } from '../src/auth/role';
 import { loadConfig } from '../src/config/config';
 import type { ChangeRequest } from '../src/changes/domain/change-request';
 import { initialState, type ChangeState } from '../src/changes/domain/change-state';
-import type {
-  ChangeCommand,
-  ChangeCommandBody,
-  ChangeCommandKind,
-} from '../src/changes/domain/commands';
+import type { ChangeCommandBody, ChangeCommandKind } from '../src/changes/domain/commands';
 import { decide } from '../src/changes/domain/decide';
+import { complete, type SpecIntent } from '../src/changes/domain/fixtures/decision-context';
 import { DomainError } from '../src/changes/domain/domain-error';
 import type { ChangeEvent } from '../src/changes/domain/events';
 import { evolve } from '../src/changes/domain/evolve';
@@ -101,7 +98,7 @@ class ChangeRun {
     actor: Principal,
     at: string,
   ): StreamBatch {
-    const command = { ...body, kind, changeId: this.changeId, actor, at } as ChangeCommand;
+    const command = complete({ ...body, kind, changeId: this.changeId, actor, at } as SpecIntent);
     let events: ChangeEvent[];
     try {
       events = decide(command, this.state);

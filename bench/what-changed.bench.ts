@@ -32,7 +32,7 @@ import { incidentCorrelation as incidentCorrelationFor } from '../src/incidents/
 /** The projection as the service runs it with the default 4-hour window. */
 const incidentCorrelation = incidentCorrelationFor(4);
 import { whatChanged } from '../src/incidents/read-model/timeline-queries';
-import type { RiskLevel } from '../src/policy/risk-assessment';
+import type { RiskLevel } from '../src/policy/policy';
 import { SERVICE_CATALOG_STREAM } from '../src/services/application/catalog-stream';
 import type { ServiceRegisteredData } from '../src/services/domain/catalog-events';
 import {
@@ -263,8 +263,18 @@ function eventsOf(d: Deployment): Array<{ streamId: string; type: string; data: 
     factors: [],
     route: 'automatic',
     requiredApprovals: 0,
+    requiredCabApprovals: 0,
     requiresCab: false,
-    policyVersion: 'builtin-1',
+    routedBy: 'benchmark data',
+    approvalSla: null,
+    facts: {
+      services: [],
+      downstream: [],
+      history: { lookBackDays: 0, deployments: 0, failed: 0 },
+    },
+    mostCriticalTier: 1,
+    conflicts: [],
+    policyVersion: 'benchmark',
     at: requested.at,
   };
   const started: DeploymentStartedData = {

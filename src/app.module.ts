@@ -4,8 +4,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module';
 import { ChangesModule } from './changes/changes.module';
 import { ComplianceModule } from './compliance/compliance.module';
+import { Clock } from './common/clock';
+import { ClockModule } from './common/clock.module';
 import type { AppConfig } from './config/config';
 import { DeliveryModule } from './delivery/delivery.module';
+import { FreezesModule } from './freezes/freezes.module';
 import { ProblemFilter } from './http/problem.filter';
 import { strictValidationPipe } from './http/validation';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -13,21 +16,25 @@ import { IngestModule } from './ingest/ingest.module';
 import { KafkaModule } from './ingest/kafka/kafka.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { ServicesModule } from './services/services.module';
 import { StorageModule } from './storage/storage.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
+        ClockModule.forRoot(clock),
         StorageModule.forRoot(config),
         ObservabilityModule,
+        PolicyModule.forRoot(config),
         AuthModule,
         ChangesModule,
+        FreezesModule,
         ComplianceModule,
         IngestModule,
         KafkaModule.forRoot(config.kafka, [IngestModule]),

@@ -5,26 +5,31 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import type { Clock } from './common/clock';
 import type { AppConfig } from './config/config';
 import { ProblemDto } from './http/api-problems.decorator';
 import { createLogger, PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 
-/** Builds the HTTP application; main.ts listens, tests use it in-process. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/** Builds the HTTP application; main.ts listens, tests use it in-process (with a clock they set). */
+export async function createApp(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     loggerInstance: logger,
     genReqId: () => randomUUID(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(logger),
-    // Start-up failures reach the caller (main prints them and exits; tests see them).
-    abortOnError: false,
-    // Webhook signatures are computed over the exact bytes received.
-    rawBody: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, clock),
+    adapter,
+    {
+      logger: new PinoNestLogger(logger),
+      // Start-up failures reach the caller (main prints them and exits; tests see them).
+      abortOnError: false,
+      // Webhook signatures are computed over the exact bytes received.
+      rawBody: true,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
 
   const metrics = app.get(Metrics);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
 import { createApp } from './create-app';
+import { PolicyFileError } from './policy/policy-file/read-policy';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Configuration problems are the operator's to fix: say exactly what, without a stack.
-  console.error(error instanceof ConfigError ? error.message : error);
+  const theirs = error instanceof ConfigError || error instanceof PolicyFileError;
+  console.error(theirs ? error.message : error);
   process.exit(1);
 });

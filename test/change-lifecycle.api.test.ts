@@ -161,7 +161,15 @@ function describeLifecycle(
 
     it('approves standard changes automatically and lists changes by service, status and type', async () => {
       const service = `svc-${Date.now()}`;
-      const standard = await request(changeRequest({ type: 'standard', services: [service] }));
+      const standard = await request(
+        changeRequest({
+          type: 'standard',
+          templateId: 'feature-flag-toggle',
+          implementationSteps: undefined,
+          rollbackPlan: undefined,
+          services: [service],
+        }),
+      );
       expect(standard.status).toBe('approved');
       const normal = await request(changeRequest({ services: [service, 'payments'] }));
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../src/auth/role';
 import { ExecuteChangeCommand } from '../src/changes/application/execute-change-command';
-import { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
-import type { ChangeCommand } from '../src/changes/domain/commands';
+import type { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
+import type { SpecIntent } from '../src/changes/domain/fixtures/decision-context';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';
-import { Metrics } from '../src/observability/metrics';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
+import { changeCommandHandler } from './support/command-path';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 
 const alice: Principal = { id: 'alice', roles: ['requester'] };
@@ -22,12 +22,10 @@ describe('the command path with two instances on one PostgreSQL ledger', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('command-path');
-    store = await SqlEventStore.open(
-      'postgres',
-      new PgSqlClient({ connectionString: db.connectionString }),
-    );
-    first = new ExecuteChangeCommandHandler(store, new Metrics());
-    second = new ExecuteChangeCommandHandler(store, new Metrics());
+    const sql = new PgSqlClient({ connectionString: db.connectionString });
+    store = await SqlEventStore.open('postgres', sql);
+    first = await changeCommandHandler(store, sql);
+    second = await changeCommandHandler(store, sql);
   });
 
   afterAll(async () => {
@@ -35,8 +33,8 @@ describe('the command path with two instances on one PostgreSQL ledger', () => {
     await db?.drop();
   });
 
-  const run = (handler: ExecuteChangeCommandHandler, command: ChangeCommand) =>
-    handler.execute(new ExecuteChangeCommand(command, origin));
+  const run = (handler: ExecuteChangeCommandHandler, command: SpecIntent) =>
+    handler.execute(new ExecuteChangeCommand({ ...command, receivedAt: command.at }, origin));
   const at = () => new Date().toISOString();
 
   async function requested(): Promise<string> {

@@ -96,7 +96,8 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
   let runner: ProjectionRunner;
   const service = `payments-${randomUUID().slice(0, 8)}`;
   const otherService = `search-${randomUUID().slice(0, 8)}`;
-  const suiteStart = new Date().toISOString();
+  // Half an hour back: one deploy of the history is reported for before its request.
+  const suiteStart = plus(new Date().toISOString(), -30);
 
   /** Each change of the history, by the role it plays; requestedAt read back from the ledger. */
   const ids: Record<string, string> = {};
@@ -209,7 +210,8 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     selfApprovalAt = (await trail(ids.clean)).filter((e) => e.type === 'CommandRefused')[0].data.at;
     await command('clean', 'approvals', KEYS.bob);
     approvedAt.clean = await eventAt(ids.clean, 'ChangeApproved');
-    windows.clean = { start: plus(requestedAt.clean, 100), end: plus(requestedAt.clean, 180) };
+    // The ledger judges a deploy by when it received the report too: the window is open now.
+    windows.clean = { start: plus(requestedAt.clean, -10), end: plus(requestedAt.clean, 180) };
     await command('clean', 'schedule', KEYS.root, { window: windows.clean });
     await deployChange('clean', 120, { phase: 'succeeded', version: '1.1.0' });
     await command('clean', 'verification', KEYS.ci);
@@ -245,25 +247,39 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     await command('failedRollback', 'closure', KEYS.alice, { outcome: 'failed' });
     closedFailedAt = await eventAt(ids.failedRollback, 'ChangeClosed');
 
-    // standard: approved by policy, no rollback plan, deployed +30.
-    await request('standard', { type: 'standard', rollbackPlan: undefined });
+    // standard: approved by policy from a template (whose rollback plan it takes), deployed +30.
+    await request('standard', { type: 'standard', templateId: 'routine', rollbackPlan: undefined });
     await deployChange('standard', 30, { phase: 'succeeded', version: '1.4.0' });
 
-    // lateEmergency: window 2–4 h ahead, deployed +10 (outside it), never reviewed or approved.
+    // lateEmergency: window 2–4 h ahead, deployed +10 (outside it), never reviewed or approved;
+    // its ticket is on record.
     windows.lateEmergency = { start: fromNow(120), end: fromNow(240) };
-    await request('lateEmergency', { type: 'emergency', plannedWindow: windows.lateEmergency });
+    await request('lateEmergency', {
+      type: 'emergency',
+      plannedWindow: windows.lateEmergency,
+      externalRefs: { ticket: 'OPS-1' },
+    });
     await deployChange('lateEmergency', 10, { phase: 'succeeded', version: '1.5.0' });
     reviewDueBy = (await trail(ids.lateEmergency)).find((e) => e.type === 'DeploymentStarted')?.data
       .reviewDueBy as string;
 
-    // reviewedEmergency: deployed +45; root may not review its own change, bob does.
-    await request('reviewedEmergency', { type: 'emergency' }, KEYS.root);
+    // reviewedEmergency: deployed +45; root may not review its own change, bob does, and
+    // records the post-mortem.
+    await request(
+      'reviewedEmergency',
+      { type: 'emergency', externalRefs: { ticket: 'OPS-2' } },
+      KEYS.root,
+    );
     await deployChange('reviewedEmergency', 45, { phase: 'succeeded', version: '1.6.0' });
     expect(await refused('reviewedEmergency', 'reviews', KEYS.root, { summary: 'fine' })).toBe(
       'self-review',
     );
     selfReviewAt = await eventAt(ids.reviewedEmergency, 'CommandRefused');
     await command('reviewedEmergency', 'reviews', KEYS.bob, { summary: 'root cause fixed' });
+    await command('reviewedEmergency', 'reviews', KEYS.bob, {
+      summary: 'why the pool ran dry',
+      reviewKind: 'post-mortem',
+    });
 
     // early: CI deploys it +5 before anyone approved (refused and flagged), bob approves, the
     // deploy +50 goes through.
@@ -274,17 +290,24 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     await deployChange('early', 50, { phase: 'succeeded', version: '1.7.1' });
     await command('early', 'closure', KEYS.alice, { outcome: 'successful' });
 
-    // outsideWindow: window 3–5 h ahead; the deploy +20 is refused, the one +200 goes through.
-    windows.outsideWindow = { start: fromNow(180), end: fromNow(300) };
+    // outsideWindow: window from 5 min ago to 5 h ahead; a deploy reported for 20 min before
+    // the request (before the window) is refused, the one +200 goes through.
+    windows.outsideWindow = { start: fromNow(-5), end: fromNow(300) };
     await request('outsideWindow', { plannedWindow: windows.outsideWindow });
     await command('outsideWindow', 'approvals', KEYS.bob);
     approvedAt.outsideWindow = await eventAt(ids.outsideWindow, 'ChangeApproved');
-    await deployChange('outsideWindow', 20, { phase: 'succeeded', version: '1.8.0' });
+    await deployChange('outsideWindow', -20, { phase: 'succeeded', version: '1.8.0' });
     await deployChange('outsideWindow', 200, { phase: 'succeeded', version: '1.8.1' });
 
-    // preapproved (a title a spreadsheet would run) and rejected: never deployed.
-    await request('preapproved', { type: 'preapproved', title: '=1+1 warm the caches' });
-    await request('rejected');
+    // preapproved (a title a spreadsheet would run) and rejected (requested without a rollback
+    // plan): never deployed.
+    await request('preapproved', {
+      type: 'preapproved',
+      templateId: 'routine',
+      rollbackPlan: undefined,
+      title: '=1+1 warm the caches',
+    });
+    await request('rejected', { rollbackPlan: undefined });
     await command('rejected', 'rejections', KEYS.bob, { reason: 'not now' });
 
     // Deploys no change accounts for: none named, and one naming a change that does not exist.
@@ -298,9 +321,10 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
       occurredAt: unknownChangeAt,
     });
 
-    // Another service's standard change without a rollback plan, deployed +15.
+    // Another service's standard change, its rollback plan the template's, deployed +15.
     await request('otherService', {
       type: 'standard',
+      templateId: 'routine',
       services: [otherService],
       rollbackPlan: undefined,
     });
@@ -381,14 +405,15 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
 
     expect(await change('standard')).toMatchObject({
       route: 'automatic',
+      templateId: 'routine',
       approvedAutomatically: true,
       approvals: [],
-      completeness: { complete: false, missing: ['rollbackPlan'] },
+      completeness: { complete: true, missing: [] },
     });
     expect(await change('rejected')).toMatchObject({
       outcome: 'rejected',
-      // Approvals are owed only once production changes.
-      completeness: { complete: true, missing: [] },
+      // Approvals are owed only once production changes; the rollback plan at once.
+      completeness: { complete: false, missing: ['rollbackPlan'] },
     });
     expect(await change('reviewedEmergency')).toMatchObject({
       route: 'emergency',
@@ -398,7 +423,14 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
   });
 
   it('judges the emergency review against the asOf time, not the clock', async () => {
-    expect(reviewDueBy).toBe(plus(requestedAt.lateEmergency, 10 + 24 * 60));
+    // Due 24 h after the deploy started, counted from when the ledger received the report (the
+    // earlier of that and the reported time, 10 min after the request): a report dated ahead
+    // does not push the deadline out.
+    const reported = Date.parse(plus(requestedAt.lateEmergency, 10 + 24 * 60));
+    expect(Date.parse(reviewDueBy)).toBeLessThan(reported);
+    expect(Date.parse(reviewDueBy)).toBeGreaterThan(
+      Date.parse(plus(requestedAt.lateEmergency, 24 * 60)),
+    );
     const due = await change('lateEmergency', reviewDueBy);
     expect(due).toMatchObject({
       plannedWindow: windows.lateEmergency,
@@ -412,6 +444,12 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     ]);
     const justBefore = await change('lateEmergency', plus(reviewDueBy, -1));
     expect(justBefore.findings.map((f) => f.rule)).toEqual(['deploy-outside-window']);
+    // A day on, the post-mortem it owes is overdue too.
+    expect((await change('lateEmergency')).findings.map((f) => f.rule)).toEqual([
+      'deploy-outside-window',
+      'emergency-review-overdue',
+      'emergency-postmortem-overdue',
+    ]);
     // Default asOf is now: the deploy reported for 10 min from the request has not happened.
     const now = expectStatus(
       await get<ComplianceChange>(`/compliance/changes/${ids.lateEmergency}`),
@@ -438,7 +476,7 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     ]);
     const outside = await change('outsideWindow');
     expect(outside.findings.map((f) => [f.rule, f.at])).toEqual([
-      ['deploy-outside-window', plus(requestedAt.outsideWindow, 20)],
+      ['deploy-outside-window', plus(requestedAt.outsideWindow, -20)],
     ]);
     expect(outside.deployedAt).toBe(plus(requestedAt.outsideWindow, 200));
   });
@@ -449,12 +487,13 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     ['self-approval-attempt', ids.clean, selfApprovalAt],
     ['rollback-slower-than-plan', ids.slowRollback, plus(requestedAt.slowRollback, 70)],
     ['rollback-failed', ids.failedRollback, closedFailedAt],
-    ['missing-rollback-plan', ids.standard, requestedAt.standard],
+    ['missing-rollback-plan', ids.rejected, requestedAt.rejected],
     ['deploy-outside-window', ids.lateEmergency, plus(requestedAt.lateEmergency, 10)],
     ['emergency-review-overdue', ids.lateEmergency, reviewDueBy],
+    ['emergency-postmortem-overdue', ids.lateEmergency, plus(reviewDueBy, 24 * 60)],
     ['self-review-attempt', ids.reviewedEmergency, selfReviewAt],
     ['deploy-before-approval', ids.early, plus(requestedAt.early, 5)],
-    ['deploy-outside-window', ids.outsideWindow, plus(requestedAt.outsideWindow, 20)],
+    ['deploy-outside-window', ids.outsideWindow, plus(requestedAt.outsideWindow, -20)],
     ['deploy-without-approved-change', null, unplannedAt],
     ['deploy-without-approved-change', null, unknownChangeAt],
   ];
@@ -479,7 +518,8 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     expect(unknown?.detail).toContain('CHG-404');
 
     // Now, only what has happened by now: the ingested deploys of the history are reported
-    // for minutes to hours after their requests, so only these six have.
+    // for minutes to hours after their requests (but outsideWindow's refused one, 20 min
+    // before), so only these seven have.
     const now = expectStatus(
       await get<{ items: Finding[] }>(`/compliance/findings?service=${service}`),
       200,
@@ -491,6 +531,7 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
         'rollback-failed',
         'missing-rollback-plan',
         'self-review-attempt',
+        'deploy-outside-window',
         'deploy-without-approved-change',
         'deploy-without-approved-change',
       ].sort(),
@@ -499,8 +540,8 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     // The history's requests are seconds apart, its ingested deploys minutes after them. In
     // [requested(lateEmergency) + 5 min, requested(outsideWindow) + 21 min) from
     // expectedFindings(): early's refused deploy (+5), lateEmergency's start outside its window
-    // (+10), outsideWindow's refused deploy (+20). slowRollback's (+70) and the overdue review
-    // come after; everything else arose within the seconds the requests took.
+    // (+10). slowRollback's (+70) and the overdue review come after; outsideWindow's refused
+    // deploy (−20) and everything else arose before.
     const from = plus(requestedAt.lateEmergency, 5);
     const to = plus(requestedAt.outsideWindow, 21);
     const windowed = expectStatus(
@@ -513,7 +554,6 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     expect(windowed.items.map((f) => [f.rule, f.changeId])).toEqual([
       ['deploy-before-approval', ids.early],
       ['deploy-outside-window', ids.lateEmergency],
-      ['deploy-outside-window', ids.outsideWindow],
     ]);
 
     const byRule = expectStatus(
@@ -525,13 +565,13 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     );
     expect(byRule.items.map((f) => f.at)).toEqual([unplannedAt, unknownChangeAt]);
 
-    // Without a service, the other service's missing rollback plan is there too.
+    // Without a service, every service's: the other service's change took its template's plan.
     const everywhere = expectStatus(
       await get<{ items: Finding[] }>(`/compliance/findings?rule=missing-rollback-plan`),
       200,
       'findings everywhere',
     );
-    expect(everywhere.items.map((f) => f.changeId)).toEqual([ids.standard, ids.otherService]);
+    expect(everywhere.items.map((f) => f.changeId)).toEqual([ids.rejected]);
   });
 
   it('lists changes by request time, filtered by period, service and finding', async () => {
@@ -564,8 +604,10 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
       ids.lateEmergency,
       ids.outsideWindow,
     ]);
-    // As of now neither outside-window deploy (reported +10 and +20 min ahead) has happened.
-    expect(await list(`service=${service}&finding=deploy-outside-window`)).toEqual([]);
+    // As of now lateEmergency's outside-window deploy (reported +10 min ahead) has not happened.
+    expect(await list(`service=${service}&finding=deploy-outside-window`)).toEqual([
+      ids.outsideWindow,
+    ]);
     expect(await list(`from=${fromNow(24 * 60)}`)).toEqual([]);
   });
 
@@ -611,7 +653,7 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
       rollbackRate: 0.25,
       // (30 + 10) / 2.
       meanTimeToRollBackMinutes: 20,
-      // Incomplete: failedRollback (test plan), standard (rollback plan), lateEmergency
+      // Incomplete: failedRollback (test plan), rejected (rollback plan), lateEmergency
       // (neither approved nor reviewed) → 7 / 10.
       complete: 7,
       auditCompletenessShare: 0.7,
@@ -625,7 +667,43 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
         'missing-rollback-plan': 1,
         'rollback-failed': 1,
         'rollback-slower-than-plan': 1,
+        'template-bypass-attempt': 0,
+        'deploy-in-freeze': 0,
+        'deploy-after-halt-attempt': 0,
+        'deployed-artifact-not-approved': 0,
+        'emergency-ticket-overdue': 0,
+        'emergency-postmortem-overdue': 1,
       },
+      // standard and preapproved, from the test policy's routine template.
+      templates: [
+        {
+          templateId: 'routine',
+          changes: 2,
+          deployed: 1,
+          failed: 0,
+          rolledBack: 0,
+          changeFailureRate: 0,
+        },
+      ],
+      // Everyone approved within the peer-review SLA of 2 h; nobody approved an emergency.
+      approvalSla: [
+        {
+          route: 'emergency',
+          slaHours: null,
+          approved: 0,
+          withinSla: 0,
+          overdue: 0,
+          approvalTimeMinutes: { count: 0, p50: null, p90: null },
+        },
+        {
+          route: 'peer-review',
+          slaHours: 2,
+          approved: 5,
+          withinSla: 5,
+          overdue: 0,
+          approvalTimeMinutes: { count: 5, p50: approvalMinutes[2], p90: approvalMinutes[4] },
+        },
+      ],
     });
 
     // A minute before the review fell due, that finding has not arisen yet.
@@ -640,7 +718,7 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     expect(before.findingsByRule['deploy-outside-window']).toBe(2);
 
     // Both services: otherService's standard change adds a change, a deploy (+15 min lead
-    // time: 10 15 30 45 50 90 120 200 → p50 #4 = 45), an automatic approval and a gap.
+    // time: 10 15 30 45 50 90 120 200 → p50 #4 = 45) and an automatic approval.
     const both = expectStatus(
       await get<Report>(`/compliance/report?${period()}&asOf=${later()}`),
       200,
@@ -652,10 +730,10 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
       approvedAutomaticallyShare: 3 / 8,
       deployed: 9,
       changeFailureRate: 2 / 9,
-      complete: 7,
-      auditCompletenessShare: 7 / 11,
+      complete: 8,
+      auditCompletenessShare: 8 / 11,
     });
-    expect(both.findingsByRule['missing-rollback-plan']).toBe(2);
+    expect(both.findingsByRule['missing-rollback-plan']).toBe(1);
 
     const empty = expectStatus(
       await get<Report>(`/compliance/report?from=${fromNow(24 * 60)}`),
@@ -703,13 +781,15 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     );
     expect(changes[1]).toMatch(/,successful,true,,self-approval-attempt$/);
     expect(changes[9]).toContain(`${ids.preapproved},'=1+1 warm the caches,preapproved`);
-    expect(changes[5]).toMatch(/,false,approvals,deploy-outside-window; emergency-review-overdue$/);
+    expect(changes[5]).toMatch(
+      /,false,approvals,deploy-outside-window; emergency-review-overdue; emergency-postmortem-overdue$/,
+    );
 
     const findings = await csv(
       `/compliance/findings?service=${service}&format=csv&asOf=${later()}`,
     );
     expect(findings[0]).toBe('id,rule,at,changeId,services,detail');
-    expect(findings).toHaveLength(1 + 11 + 1);
+    expect(findings).toHaveLength(1 + 12 + 1);
     expect(
       findings.filter((line) => line.includes(',deploy-without-approved-change,')),
     ).toHaveLength(2);
@@ -818,6 +898,7 @@ describe('compliance read model on the embedded store', () => {
         title: 'Warm the caches',
         description: 'routine',
         type: 'standard',
+        templateId: 'routine',
         category: 'application',
         services: ['cache'],
         environment: 'production',
@@ -837,7 +918,8 @@ describe('compliance read model on the embedded store', () => {
       if (i > 0) await sleep(50);
       report = (await app.call<Report>('GET', '/compliance/report', { key: KEYS.audrey })).body;
     }
-    // One standard change: approved by policy, deployed, no justification, rollback or test plan.
+    // One standard change: approved by policy, deployed, with its template's rollback plan but
+    // no justification or test plan.
     expect(report).toMatchObject({
       changes: 1,
       volumeByType: { standard: 1 },
@@ -845,7 +927,8 @@ describe('compliance read model on the embedded store', () => {
       deployed: 1,
       changeFailureRate: 0,
       complete: 0,
-      findingsByRule: { 'missing-rollback-plan': 1 },
+      findingsByRule: { 'missing-rollback-plan': 0 },
+      templates: [{ templateId: 'routine', changes: 1, deployed: 1 }],
     });
   });
 });

@@ -1,8 +1,10 @@
-import { Clock } from '../src/common/clock';
 import { SQL_CLIENT, type SqlClient } from '../src/sql/sql-client';
 import { readModelsCaughtUp } from './support/read-models';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { KEYS, RunningApp } from './support/running-app';
+import { TestClock } from './support/test-clock';
+import { writePolicyFile } from './support/policy-file';
+import { anytimePolicyWith } from '../src/changes/domain/fixtures/decision-context';
 
 interface Figures {
   start: string;
@@ -45,21 +47,30 @@ describe('delivery metrics, the four DORA keys, from a recorded history (Postgre
   let db: TestDatabase;
   let app: RunningApp;
   let sql: SqlClient;
-  let now = at('01T00:00');
+  // Commands take their time from the clock: stopped here, so every recorded time is known.
+  const clock = new TestClock(at('01T00:00'));
   const change: Record<string, string> = {};
   let deliveries = 0;
 
   beforeAll(async () => {
-    // Commands take their time from the Clock: fixed here, so every recorded time is known.
-    jest.spyOn(Clock.prototype, 'now').mockImplementation(() => new Date(now));
     db = await createTestDatabase('delivery');
-    app = await RunningApp.start({ EVENT_STORE: 'postgres', DATABASE_URL: db.connectionString });
+    // The history fails on purpose; the risk it would add is not what this suite is about.
+    const policy = anytimePolicyWith((p) => {
+      p.risk.weights.changeFailureRate.weight = 0;
+    });
+    app = await RunningApp.start(
+      {
+        EVENT_STORE: 'postgres',
+        DATABASE_URL: db.connectionString,
+        POLICY_FILE: writePolicyFile(policy),
+      },
+      clock,
+    );
     sql = app.app.get<SqlClient>(SQL_CLIENT);
     await buildHistory();
   });
 
   afterAll(async () => {
-    jest.restoreAllMocks();
     await app?.close();
     await db?.drop();
   });
@@ -72,13 +83,14 @@ describe('delivery metrics, the four DORA keys, from a recorded history (Postgre
     when: string,
     fields: { environment?: string; commit?: string } = {},
   ) {
-    now = at(when);
+    clock.set(at(when));
     const created = await app.call<{ changeId: string }>('POST', '/changes', {
       key: KEYS.alice,
       body: {
         title: `change ${name}`,
         description: 'delivery history',
         type: 'standard',
+        templateId: 'routine',
         category: 'application',
         services: [service],
         environment: fields.environment ?? 'production',
@@ -258,7 +270,7 @@ describe('delivery metrics, the four DORA keys, from a recorded history (Postgre
 
   describe('once responders named causes: A2 was P5, A3 was no change', () => {
     beforeAll(async () => {
-      now = at('14T09:00');
+      clock.set(at('14T09:00'));
       expect((await cause('A2', change.P5)).status).toBe(201);
       expect((await cause('A3', null)).status).toBe(201);
     });

@@ -1,10 +1,10 @@
-import { Clock } from '../src/common/clock';
 import { EVENT_STORE, type EventStore } from '../src/ledger/event-store';
 import { alertStreamId } from '../src/ingest/recording/alert-recorder';
 import { SQL_CLIENT, type SqlClient } from '../src/sql/sql-client';
 import { readModelsCaughtUp } from './support/read-models';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { KEYS, RunningApp } from './support/running-app';
+import { TestClock } from './support/test-clock';
 
 interface Suspect {
   deploymentKey: string;
@@ -46,21 +46,22 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
   let app: RunningApp;
   let sql: SqlClient;
   let store: EventStore;
-  let now = before(24 * 60);
+  // Commands take their time from the clock: stopped here, so every recorded time is known.
+  const clock = new TestClock(before(24 * 60));
   const change: Record<string, string> = {};
 
   beforeAll(async () => {
-    // Commands take their time from the Clock: fixed here, so every recorded time is known.
-    jest.spyOn(Clock.prototype, 'now').mockImplementation(() => new Date(now));
     db = await createTestDatabase('incidents');
-    app = await RunningApp.start({ EVENT_STORE: 'postgres', DATABASE_URL: db.connectionString });
+    app = await RunningApp.start(
+      { EVENT_STORE: 'postgres', DATABASE_URL: db.connectionString },
+      clock,
+    );
     sql = app.app.get<SqlClient>(SQL_CLIENT);
     store = app.app.get<EventStore>(EVENT_STORE);
     await buildHistory();
   });
 
   afterAll(async () => {
-    jest.restoreAllMocks();
     await app?.close();
     await db?.drop();
   });
@@ -73,7 +74,8 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     fields: { type?: string; blastRadius?: string; environment?: string; approved?: boolean } = {},
   ): Promise<void> {
     const { type = 'standard', blastRadius = 'low', environment = 'production' } = fields;
-    // A normal change waits for bob's approval; a standard one is approved on request.
+    // A normal change waits for its approvals (the CAB's too when high risk); a standard one
+    // is approved on request, from the test policy's routine template.
     const approve = type === 'normal' && fields.approved !== false;
     const created = await app.call<{ changeId: string }>('POST', '/changes', {
       key: KEYS.alice,
@@ -81,6 +83,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
         title: `change ${name}`,
         description: 'incident correlation history',
         type,
+        ...(type === 'standard' ? { templateId: 'routine' } : {}),
         category: 'application',
         services: [service],
         environment,
@@ -90,9 +93,10 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     });
     expect(created.status).toBe(201);
     change[name] = created.body.changeId;
-    if (approve) {
+    const approvers = blastRadius === 'high' ? [KEYS.bob, KEYS.carol] : [KEYS.bob];
+    for (const key of approve ? approvers : []) {
       const approved = await app.call('POST', `/changes/${change[name]}/approvals`, {
-        key: KEYS.bob,
+        key,
         body: {},
       });
       expect(approved.status).toBe(200);
@@ -131,7 +135,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
    *   C1  checkout  normal, low risk         deployed           10 min before
    *   U   checkout  no change: unplanned     deployed           90 min before
    *   C2  payments  standard, low risk       deployed            5 min before
-   *   C3  ledger    standard, high risk      started            30 min before, still rolling out
+   *   C3  ledger    normal, high risk (CAB)  started            30 min before, still rolling out
    *   C4  checkout  standard, low risk       deployed            5 hours before
    *   C5  payments  standard, low risk       deployed 180 min before, rolled back 120 min before
    *   C6  checkout  in staging               deployed            2 min before
@@ -148,13 +152,13 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     ] as const) {
       const registered = await app.call('POST', '/services', {
         key: KEYS.root,
-        body: { name, owner: 'shop', tier: 1, dependsOn },
+        body: { name, owner: 'shop', tier: 3, dependsOn },
       });
       expect(registered.status).toBe(201);
     }
     await requestChange('C1', 'checkout', { type: 'normal' });
     await requestChange('C2', 'payments');
-    await requestChange('C3', 'ledger', { blastRadius: 'high' });
+    await requestChange('C3', 'ledger', { type: 'normal', blastRadius: 'high' });
     await requestChange('C4', 'checkout');
     await requestChange('C5', 'payments');
     await requestChange('C6', 'checkout', { environment: 'staging' });
@@ -173,7 +177,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
       version: '5',
       occurredAt: before(180),
     });
-    now = before(120);
+    clock.set(before(120));
     const rolledBack = await app.call('POST', `/changes/${change.C5}/rollbacks`, {
       key: KEYS.ci,
       body: { reason: 'p99 doubled' },
@@ -348,7 +352,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
   });
 
   it('puts the cause a responder names first, records it in the ledger, and lets it be corrected', async () => {
-    now = new Date(T0 + 30 * 60_000).toISOString();
+    clock.set(new Date(T0 + 30 * 60_000).toISOString());
     const named = await app.call('POST', `${alertPath(ALERT_ID)}/cause`, {
       key: KEYS.bob,
       body: { changeId: change.C2, note: 'payments pool too small since C2' },
@@ -444,7 +448,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
   });
 
   it('computes the suspects of an Alertmanager alert from its startsAt, not the clock', async () => {
-    now = new Date(T0 + 7 * 24 * 3_600_000).toISOString();
+    clock.set(new Date(T0 + 7 * 24 * 3_600_000).toISOString());
     const response = await app.call('POST', '/ingest/alertmanager', {
       key: KEYS.ci,
       body: {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
+import type { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
 import { serviceStreamId } from '../src/deployments/domain/service-events';
 import type {
   AlertObservation,
@@ -15,10 +15,8 @@ import { HISTORY_EVENTS } from '../src/ingest/recording/service-window';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';
 import type { EventStore } from '../src/ledger/event-store';
 import { verifyStream } from '../src/ledger/verification/verify-stream';
-import { Metrics } from '../src/observability/metrics';
-import { changeCatalog } from '../src/projections/change-catalog/change-catalog.projection';
-import { migrate } from '../src/sql/migrate';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
+import { changeCommandHandler } from './support/command-path';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 
 /*
@@ -30,13 +28,14 @@ import { createTestDatabase, type TestDatabase } from './support/postgres';
 let database: TestDatabase;
 let sql: PgSqlClient;
 let store: EventStore;
+let handler: ExecuteChangeCommandHandler;
 
 beforeAll(async () => {
   database = await createTestDatabase('ingest_recording');
   sql = new PgSqlClient({ connectionString: database.connectionString });
   store = await SqlEventStore.open('postgres', sql);
-  // The deploy matcher reads the change catalog: its table must exist (empty here).
-  await migrate(sql, `projection:${changeCatalog.name}`, changeCatalog.migrations);
+  // The deploy matcher and the command path read the read models: their tables exist, empty.
+  handler = await changeCommandHandler(store, sql);
 });
 
 afterAll(async () => {
@@ -46,7 +45,7 @@ afterAll(async () => {
 
 /** A recorder as one application instance builds it, with its own caches. */
 function instance(): IngestLedger {
-  return new IngestLedger(store, sql, new ExecuteChangeCommandHandler(store, new Metrics()));
+  return new IngestLedger(store, sql, handler);
 }
 
 const AT = '2025-03-01T12:00:00.000Z';

@@ -14,6 +14,7 @@ function request(title: string, type = 'normal') {
     title,
     description: 'projection test',
     type,
+    ...(type === 'standard' ? { templateId: 'routine' } : {}),
     category: 'application',
     services: ['catalog-svc'],
     environment: 'production',

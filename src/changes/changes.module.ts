@@ -1,13 +1,26 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
+import { FreezesModule } from '../freezes/freezes.module';
+import { ServicesModule } from '../services/services.module';
 import { ChangeCommandsController } from './api/change-commands.controller';
 import { ChangeQueriesController } from './api/change-queries.controller';
+import { ApprovalSlaWatch } from './application/approval-sla.watch';
+import { ChangeFactsReader } from './application/change-facts.reader';
 import { ChangeQueries } from './application/change-queries';
+import { DecisionContext } from './application/decision-context';
+import { OverlappingChangesReader } from './application/overlapping-changes.reader';
 import { ExecuteChangeCommandHandler } from './application/execute-change-command.handler';
 
 @Module({
+  imports: [ServicesModule, FreezesModule],
   controllers: [ChangeCommandsController, ChangeQueriesController],
-  providers: [ExecuteChangeCommandHandler, ChangeQueries, Clock],
+  providers: [
+    ExecuteChangeCommandHandler,
+    ChangeQueries,
+    DecisionContext,
+    ChangeFactsReader,
+    OverlappingChangesReader,
+    ApprovalSlaWatch,
+  ],
   exports: [ExecuteChangeCommandHandler],
 })
 export class ChangesModule {}

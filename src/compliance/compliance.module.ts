@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { ComplianceController } from './api/compliance.controller';
 import { ComplianceQueries } from './compliance-queries';
 
 /** The auditor's API over the compliance read model (registered in projections.ts). */
 @Module({
   controllers: [ComplianceController],
-  providers: [ComplianceQueries, Clock],
+  providers: [ComplianceQueries],
 })
 export class ComplianceModule {}

@@ -13,7 +13,12 @@ import {
   applyUnplannedDeployment,
   type ChangeCompliance,
 } from './domain/change-compliance';
-import { changeFindings, unplannedDeploymentFinding, type Finding } from './domain/finding-rules';
+import {
+  changeFindings,
+  refusedRequestFinding,
+  unplannedDeploymentFinding,
+  type Finding,
+} from './domain/finding-rules';
 
 const CHANGE_EVENTS = new Set<string>(CHANGE_EVENT_TYPES);
 
@@ -70,6 +75,15 @@ export const complianceProjection: Projection = {
         CREATE INDEX compliance_findings_services_idx ON compliance_findings USING gin (services);
       `,
     },
+    {
+      version: 2,
+      // Records now keep the policy's facts (templates, SLAs, artifacts, emergency deadlines)
+      // and refused requests are findings: replay the read model from the first event.
+      script: `
+        TRUNCATE compliance_changes, compliance_findings;
+        DELETE FROM projection_checkpoints WHERE projection = 'compliance';
+      `,
+    },
   ],
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
@@ -114,9 +128,14 @@ function foldBatch(
     const event = events[index];
     if (subject?.kind === 'change') {
       const previous = records.get(subject.changeId);
-      const next = applyChangeEvent(previous, asChangeEvent(event));
+      const change = asChangeEvent(event);
+      const next = applyChangeEvent(previous, change);
       // Events that change nothing the record holds (verified, deferred) cost no write.
       if (next !== undefined && next !== previous) keep(next);
+      if (previous === undefined && change.type === 'CommandRefused') {
+        const finding = refusedRequestFinding(subject.changeId, change.data);
+        if (finding !== null) standalone.push(finding);
+      }
     } else if (subject?.kind === 'unplanned') {
       const { data } = subject;
       const actor = event.metadata.actor;

@@ -26,6 +26,10 @@ export interface AppConfig {
   readonly deliveryEnvironment: string;
   /** Null when KAFKA_BROKERS is unset: the service then ingests over HTTP only. */
   readonly kafka: KafkaConfig | null;
+  /** The policy file; null: config/policy.yaml, the documented default. */
+  readonly policyFile: string | null;
+  /** How often overdue approvals are looked for (and recorded). */
+  readonly approvalSlaCheckMs: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('API_KEYS_FILE is required when NODE_ENV=production (the demo keys are public)');
   }
 
+  const policyFile = text('POLICY_FILE');
+
   const kafka = parseKafkaConfig(env);
   problems.push(...kafka.problems);
 
@@ -116,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     whatChangedWindowHours: integer('WHAT_CHANGED_WINDOW_HOURS', 4, 1, MAX_WINDOW_HOURS),
     deliveryEnvironment: environmentName('DELIVERY_ENVIRONMENT', 'production'),
     kafka: kafka.config,
+    policyFile: policyFile === null ? null : resolve(policyFile),
+    approvalSlaCheckMs: integer('APPROVAL_SLA_CHECK_MS', 60_000, 1000, 3_600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

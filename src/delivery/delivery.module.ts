@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { ServicesModule } from '../services/services.module';
 import { DeliveryController } from './api/delivery.controller';
 import { DeliveryQueries } from './application/delivery-queries';
@@ -8,6 +7,6 @@ import { DeliveryQueries } from './application/delivery-queries';
 @Module({
   imports: [ServicesModule],
   controllers: [DeliveryController],
-  providers: [DeliveryQueries, Clock],
+  providers: [DeliveryQueries],
 })
 export class DeliveryModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { IncidentsController } from './api/incidents.controller';
 import { IncidentQueries } from './application/incident-queries';
 import { RecordAlertCauseHandler } from './application/record-alert-cause.handler';
@@ -7,6 +6,6 @@ import { RecordAlertCauseHandler } from './application/record-alert-cause.handle
 /** Incident correlation: what changed before an alert, and what caused it. */
 @Module({
   controllers: [IncidentsController],
-  providers: [IncidentQueries, RecordAlertCauseHandler, Clock],
+  providers: [IncidentQueries, RecordAlertCauseHandler],
 })
 export class IncidentsModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
 import { ServicesController } from './api/services.controller';
 import { ExecuteCatalogCommandHandler } from './application/execute-catalog-command.handler';
@@ -10,7 +9,6 @@ import { ServiceCatalogQueries } from './read-model/service-catalog-queries';
   controllers: [ServicesController],
   providers: [
     ExecuteCatalogCommandHandler,
-    Clock,
     {
       provide: ServiceCatalogQueries,
       useFactory: (sql: SqlClient) => new ServiceCatalogQueries(sql),

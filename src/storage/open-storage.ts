@@ -12,6 +12,8 @@ import { openEventStoreDbStore } from '../ledger/adapters/eventstoredb/open-even
 import { PgSqlClient } from '../sql/pg-sql-client';
 import { PGliteSqlClient } from '../sql/pglite-sql-client';
 import { CATALOG_STREAM_PREFIX } from '../services/application/catalog-stream';
+import { FREEZES_STREAM } from '../freezes/domain/freeze-events';
+import { POLICY_STREAM } from '../policy/application/policy-stream';
 import type { SqlClient } from '../sql/sql-client';
 
 /** Every stream category the ledger writes; EventStoreDB's $all is filtered to these. */
@@ -22,6 +24,8 @@ const LEDGER_STREAM_PREFIXES = [
   ALERT_STREAM_PREFIX,
   INCIDENT_STREAM_PREFIX,
   CATALOG_STREAM_PREFIX,
+  FREEZES_STREAM,
+  POLICY_STREAM,
 ];
 
 /** The event store, and the SQL database that holds the read models whatever the store is. */

@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../../src/config/config';
+import type { Clock } from '../../src/common/clock';
 import { createApp } from '../../src/create-app';
+import { anytimePolicyFile } from './policy-file';
 
 /** Keys from config/demo-api-keys.json, the same the README walk-through uses. */
 export const KEYS = {
@@ -25,8 +27,15 @@ export class RunningApp {
     readonly baseUrl: string,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<RunningApp> {
-    const app = await createApp(loadConfig({ LOG_LEVEL: 'warn', ...env }));
+  /**
+   * Under the calendar-free test policy unless `env` names a POLICY_FILE, on the real clock
+   * unless the suite brings one it moves.
+   */
+  static async start(env: Record<string, string>, clock?: Clock): Promise<RunningApp> {
+    const app = await createApp(
+      loadConfig({ LOG_LEVEL: 'warn', POLICY_FILE: anytimePolicyFile(), ...env }),
+      clock,
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new RunningApp(app, `http://127.0.0.1:${address.port}`);

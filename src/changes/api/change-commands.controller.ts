@@ -20,7 +20,7 @@ import {
   type ChangeCommandResult,
   type CommandOrigin,
 } from '../application/execute-change-command';
-import type { ChangeCommand, ChangeCommandBody, ChangeCommandKind } from '../domain/commands';
+import type { ChangeCommandBody, ChangeCommandKind, ChangeIntent } from '../domain/commands';
 import {
   CloseChangeDto,
   CompleteRolloutStageDto,
@@ -31,7 +31,7 @@ import {
   VerifyChangeDto,
 } from './dto/deployment.dto';
 import { ChangeCommandResultDto } from './dto/change-responses.dto';
-import { RequestChangeDto } from './dto/request-change.dto';
+import { AmendChangeDto, RequestChangeDto } from './dto/request-change.dto';
 import {
   ApproveChangeDto,
   CancelChangeDto,
@@ -75,6 +75,27 @@ export class ChangeCommandsController {
         ? randomUUID()
         : deterministicEventId(origin.idempotencyKey, 'change');
     return this.execute('RequestChange', id, actor, origin, { request: body });
+  }
+
+  @Post(':id/amendments')
+  @HttpCode(200)
+  @RequireRoles('requester', 'admin')
+  @ApiOperation({
+    summary: 'Amend a change (its requester or an admin)',
+    description:
+      'Documentation (title, description, plans, ticket, pull request) may be amended until the ' +
+      'change closes. Its scope (services, environment, steps, window, artifact, size, risk ' +
+      'inputs) only before it deploys, and then it is assessed again and every approval given ' +
+      'so far no longer counts (ApprovalsInvalidated).',
+  })
+  @ApiOkResponse({ type: ChangeCommandResultDto })
+  amend(
+    @Param('id', changeId) id: string,
+    @Body() body: AmendChangeDto,
+    @CurrentPrincipal() actor: Principal,
+    @ApiOrigin() origin: CommandOrigin,
+  ) {
+    return this.execute('AmendChange', id, actor, origin, { amendment: body });
   }
 
   @Post(':id/approvals')
@@ -252,13 +273,8 @@ export class ChangeCommandsController {
     origin: CommandOrigin,
     fields: CommandFields<K>,
   ): Promise<ChangeCommandResult> {
-    const command = {
-      ...fields,
-      kind,
-      changeId: id,
-      actor,
-      at: this.clock.now().toISOString(),
-    } as unknown as ChangeCommand;
+    const at = this.clock.now().toISOString();
+    const command = { ...fields, kind, changeId: id, actor, at, receivedAt: at } as ChangeIntent;
     return this.commands.execute(new ExecuteChangeCommand(command, origin));
   }
 }

@@ -4,7 +4,7 @@ import { ApiProblems } from '../../http/api-problems.decorator';
 import { ReadModel } from '../../projections/api/read-model.decorator';
 import { changeCatalog } from '../../projections/change-catalog/change-catalog.projection';
 import { ChangeQueries } from '../application/change-queries';
-import { ChangeViewDto, RecordedEventDto } from './dto/change-responses.dto';
+import { ChangeConflictsDto, ChangeViewDto, RecordedEventDto } from './dto/change-responses.dto';
 import { ListChangesQuery } from './dto/list-changes.query';
 import { ChangeListDto } from './dto/change-list.dto';
 
@@ -34,6 +34,20 @@ export class ChangeQueriesController {
   @ApiOkResponse({ type: ChangeViewDto })
   get(@Param('id', changeId) id: string) {
     return this.queries.change(id);
+  }
+
+  @Get(':id/conflicts')
+  @ReadModel(changeCatalog.name)
+  @ApiOperation({
+    summary: "What the change's window runs into: other changes, freezes, blackouts",
+    description:
+      'Other open changes whose window overlaps on the same service or on one it depends on ' +
+      '(from the change catalog and service graph read models), and freezes and blackouts, ' +
+      'each with what the policy does about it (warn or refuse).',
+  })
+  @ApiOkResponse({ type: ChangeConflictsDto })
+  conflicts(@Param('id', changeId) id: string) {
+    return this.queries.conflicts(id);
   }
 
   @Get(':id/events')

@@ -1,11 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { FreezeCalendarReader } from '../../freezes/application/freeze-calendar.reader';
+import { restrictedPeriods } from '../../freezes/domain/freeze-calendar';
+import { POLICY_IN_FORCE } from '../../policy/application/policy-in-force.token';
+import { windowConflicts, type Conflict } from '../../policy/conflicts/change-conflicts';
+import type { PolicyInForce } from '../../policy/policy-in-force';
+import { blackoutPeriods, restrictionsOverlapping } from '../../policy/windows/restricted-periods';
+import { spanOf } from '../../policy/windows/span';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { listChanges, type ChangeListFilter } from '../../projections/change-catalog/list-changes';
 import { DomainError } from '../domain/domain-error';
 import { isExisting, toChangeView, type ChangeView } from './change-view';
+import type { TimeWindow } from '../domain/change-window';
 import { loadChange } from './load-change';
+import { OverlappingChangesReader } from './overlapping-changes.reader';
+
+export interface ChangeConflicts {
+  readonly changeId: string;
+  /** The window the conflicts are of: the scheduled one, else the planned one. */
+  readonly window: TimeWindow | null;
+  readonly conflicts: readonly Conflict[];
+}
 
 /** What people read about changes: current state and trail from the ledger, lists from SQL. */
 @Injectable()
@@ -13,7 +29,39 @@ export class ChangeQueries {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(POLICY_IN_FORCE) private readonly policy: PolicyInForce,
+    private readonly overlaps: OverlappingChangesReader,
+    private readonly freezes: FreezeCalendarReader,
   ) {}
+
+  /**
+   * What the change's window runs into now: other changes on its services or what they depend
+   * on, freezes and blackouts, each with what the policy does about it.
+   */
+  async conflicts(changeId: string): Promise<ChangeConflicts> {
+    const { state } = await loadChange(this.store, changeId);
+    if (!isExisting(state)) throw notFound(changeId);
+    const window = state.window ?? state.request.plannedWindow ?? null;
+    if (window === null) return { changeId, window, conflicts: [] };
+    const { environment, services } = state.request;
+    const [overlapping, calendar] = await Promise.all([
+      this.overlaps.overlapping(changeId, services, environment, window),
+      this.freezes.current(),
+    ]);
+    const document = this.policy.document;
+    const restricted = restrictionsOverlapping(
+      [...blackoutPeriods(document), ...restrictedPeriods(calendar)],
+      spanOf(window),
+      environment,
+      services,
+    );
+    const emergency = state.assessment?.route === 'emergency';
+    return {
+      changeId,
+      window,
+      conflicts: windowConflicts(document, overlapping, restricted, emergency),
+    };
+  }
 
   async change(changeId: string): Promise<ChangeView> {
     const { state, revision } = await loadChange(this.store, changeId);

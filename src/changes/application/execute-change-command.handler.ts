@@ -15,6 +15,7 @@ import { decide } from '../domain/decide';
 import { evolve } from '../domain/evolve';
 import type { ChangeEvent } from '../domain/events';
 import { changeStreamId } from './change-stream';
+import { DecisionContext } from './decision-context';
 import {
   ExecuteChangeCommand,
   type ChangeCommandResult,
@@ -74,6 +75,7 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly context: DecisionContext,
     private readonly metrics: Metrics,
   ) {}
 
@@ -103,8 +105,8 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
     }
   }
 
-  execute({ command, origin }: ExecuteChangeCommand): Promise<ChangeCommandResult> {
-    const { changeId } = command;
+  execute({ command: intent, origin }: ExecuteChangeCommand): Promise<ChangeCommandResult> {
+    const { changeId } = intent;
     return decideAndAppend(
       this.store,
       changeStreamId(changeId),
@@ -113,7 +115,9 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
         const recorded = alreadyRecorded(events, origin);
         if (recorded.length > 0)
           return { answer: result(changeId, state.status, revision, recorded) };
+        const command = await this.context.complete(intent, state);
         const decided = await this.decideOrRecordRefusal(command, state, fresh, origin);
+        if (decided.length === 0) return { answer: result(changeId, state.status, revision, []) };
         return {
           append: decided.map((e, i) => propose(e, i, command.actor.id, command.at, origin)),
           answer: (appended) => {

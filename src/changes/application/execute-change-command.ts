@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ChangeCommand } from '../domain/commands';
+import type { ChangeIntent } from '../domain/commands';
 import type { ChangeStatus } from '../domain/change-state';
 
 /** Where a command came from, recorded in every event's metadata. */
@@ -30,11 +30,12 @@ export interface ChangeCommandResult {
 
 /**
  * The one CQRS command that carries any of the change's domain commands (ApproveChange,
- * RollBackChange, …) to the decider: they all take the same path, load → decide → append.
+ * RollBackChange, …) to the decider: they all take the same path, load → add the policy and
+ * facts → decide → append.
  */
 export class ExecuteChangeCommand extends Command<ChangeCommandResult> {
   constructor(
-    readonly command: ChangeCommand,
+    readonly command: ChangeIntent,
     readonly origin: CommandOrigin,
   ) {
     super();

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../ledger/ledger-event';
 import { initialState, type ChangeState } from '../domain/change-state';
 import type { ChangeEvent } from '../domain/events';
 import { evolve } from '../domain/evolve';
+import { upcast } from '../domain/upcast';
 import { changeStreamId } from './change-stream';
 
 export interface LoadedChange {
@@ -12,9 +13,9 @@ export interface LoadedChange {
   readonly events: readonly RecordedEvent[];
 }
 
-/** The stored event as the decider sees it: its type and data, nothing about storage. */
+/** The stored event as the decider sees it: its type and data in today's shape. */
 export function asChangeEvent(event: RecordedEvent): ChangeEvent {
-  return { type: event.type, data: event.data } as unknown as ChangeEvent;
+  return upcast({ type: event.type, data: event.data } as unknown as ChangeEvent);
 }
 
 /** A change's state, folded from its stream's events. */

@@ -7,8 +7,8 @@ const approvals = (...cab: boolean[]) =>
   );
 
 describe('isQuorumReached', () => {
-  const peerReview = { requiredApprovals: 1, requiresCab: false };
-  const cab = { requiredApprovals: 2, requiresCab: true };
+  const peerReview = { requiredApprovals: 1, requiredCabApprovals: 0 };
+  const cab = { requiredApprovals: 2, requiredCabApprovals: 1 };
 
   it('needs as many distinct approvers as the route requires', () => {
     expect(isQuorumReached(approvals(), peerReview)).toBe(false);
@@ -17,7 +17,9 @@ describe('isQuorumReached', () => {
   });
 
   it('is reached with no approvals when none are required', () => {
-    expect(isQuorumReached(approvals(), { requiredApprovals: 0, requiresCab: false })).toBe(true);
+    expect(isQuorumReached(approvals(), { requiredApprovals: 0, requiredCabApprovals: 0 })).toBe(
+      true,
+    );
   });
 
   it('needs a CAB approver among them when the route requires the CAB', () => {
@@ -27,5 +29,11 @@ describe('isQuorumReached', () => {
     expect(isQuorumReached(approvals(false, true), cab)).toBe(true);
     expect(isQuorumReached(approvals(true, false), cab)).toBe(true);
     expect(isQuorumReached(approvals(true, true), cab)).toBe(true);
+  });
+
+  it('counts the CAB approvers a quorum of M from the CAB needs', () => {
+    const twoOfThreeFromCab = { requiredApprovals: 3, requiredCabApprovals: 2 };
+    expect(isQuorumReached(approvals(true, false, false), twoOfThreeFromCab)).toBe(false);
+    expect(isQuorumReached(approvals(true, false, true), twoOfThreeFromCab)).toBe(true);
   });
 });

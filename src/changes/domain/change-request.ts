@@ -21,6 +21,12 @@ export interface RollbackPlan {
   readonly expectedMinutes: number;
 }
 
+/** What is to be deployed: the approval binds it, and a deploy of anything else is a finding. */
+export interface Artifact {
+  readonly version?: string;
+  readonly commit?: string;
+}
+
 export interface ExternalRefs {
   readonly pullRequest?: string;
   readonly commit?: string;
@@ -47,4 +53,18 @@ export interface ChangeRequest {
   readonly communicationPlan?: string;
   readonly plannedWindow?: TimeWindow;
   readonly externalRefs?: ExternalRefs;
+  /** The policy template a standard or pre-approved change follows. */
+  readonly templateId?: string;
+  /** Size of the change, when the requester's tooling knows it: weighed in its risk. */
+  readonly filesChanged?: number;
+  readonly linesChanged?: number;
+  /** The version to deploy; with externalRefs.commit, the artifact approvers approve. */
+  readonly version?: string;
+}
+
+/** The artifact a request names, if it names one. */
+export function artifactOf(request: ChangeRequest): Artifact | undefined {
+  const commit = request.externalRefs?.commit;
+  if (request.version === undefined && commit === undefined) return undefined;
+  return { version: request.version, commit };
 }

@@ -1,4 +1,4 @@
-import type { ChangeRequest } from './change-request';
+import type { Artifact, ChangeRequest } from './change-request';
 import type { TimeWindow } from './change-window';
 import type { ChangeOutcome } from './commands';
 import type {
@@ -42,16 +42,25 @@ export interface ExistingChange {
   readonly request: ChangeRequest;
   readonly requestedBy: string;
   readonly requestedAt: string;
-  /** Recorded in the same decision as the request; absent only in a truncated stream. */
+  /** The latest assessment (a scope amendment assesses again); absent only in a truncated stream. */
   readonly assessment?: RiskAssessedData;
   /** Principal id → their approval, in the order given; one entry per principal. */
   readonly approvals: ReadonlyMap<string, GivenApproval>;
+  /** When the approvals still missing are due; absent without an SLA. */
+  readonly approvalDueBy?: string;
+  /** Whether ApprovalOverdue was recorded for the current approvalDueBy. */
+  readonly overdueRecorded: boolean;
+  /** What the last approval bound, while it holds. */
+  readonly approvedWindow?: TimeWindow;
+  readonly approvedArtifact?: Artifact;
   /** The scheduled window; it takes precedence over the request's planned window. */
   readonly window?: TimeWindow;
   /** Includes reviewDueBy when the deployment was flagged for review. */
   readonly deployment?: DeploymentStartedData;
   readonly deployed?: ChangeDeployedData;
   readonly rolloutStages: readonly RolloutStageCompletedData[];
+  /** The stage whose gates halted the rollout: it may only be rolled back now. */
+  readonly halted?: RolloutStageCompletedData;
   readonly reviews: readonly ReviewRecordedData[];
   readonly outcome?: ChangeOutcome;
 }

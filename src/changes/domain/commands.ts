@@ -1,4 +1,10 @@
 import type { Principal } from '../../auth/role';
+import type { OverlappingChange } from '../../policy/conflicts/change-conflicts';
+import type { StageMetrics } from '../../policy/gates/stage-gates';
+import type { PolicyInForce } from '../../policy/policy-in-force';
+import type { ChangeFacts } from '../../policy/risk/change-facts';
+import type { RestrictedPeriod } from '../../policy/windows/restricted-periods';
+import type { ChangeAmendment } from './amendment';
 import type { ChangeRequest } from './change-request';
 import type { TimeWindow } from './change-window';
 
@@ -21,17 +27,47 @@ export interface GateResult {
   readonly threshold?: number;
 }
 
-/** Who asks, and when: time always comes in with the command so the decider stays pure. */
+/**
+ * Who asks, when, and under which policy: time and rules come in with the command so the
+ * decider stays pure.
+ */
 interface CommandBase {
   readonly changeId: string;
   readonly actor: Principal;
-  /** ISO-8601 date-time with an offset. */
+  /** ISO-8601 date-time with an offset: when it happened, as reported. */
   readonly at: string;
+  /**
+   * When the ledger received it, by its own clock. The same as `at` for API commands; for an
+   * ingested deploy `at` is what the sender claims, so window rules check both.
+   */
+  readonly receivedAt: string;
+  readonly policy: PolicyInForce;
 }
 
-export interface RequestChange extends CommandBase {
+/** Freezes declared through the API; the policy's blackouts come with the policy. */
+interface KnowsFreezes {
+  readonly freezes: readonly RestrictedPeriod[];
+}
+
+/** Other changes whose windows overlap the window the command is about. */
+interface KnowsOverlaps extends KnowsFreezes {
+  readonly overlapping: readonly OverlappingChange[];
+}
+
+/** What the ledger knows about the services a request touches (risk is assessed on it). */
+interface KnowsFacts extends KnowsOverlaps {
+  readonly facts: ChangeFacts;
+}
+
+export interface RequestChange extends CommandBase, KnowsFacts {
   readonly kind: 'RequestChange';
   readonly request: ChangeRequest;
+}
+
+/** Edits a request; an edit of its scope is assessed again and needs new approvals. */
+export interface AmendChange extends CommandBase, KnowsFacts {
+  readonly kind: 'AmendChange';
+  readonly amendment: ChangeAmendment;
 }
 
 export interface ApproveChange extends CommandBase {
@@ -50,12 +86,12 @@ export interface DeferChange extends CommandBase {
   readonly until?: string;
 }
 
-export interface ScheduleChange extends CommandBase {
+export interface ScheduleChange extends CommandBase, KnowsOverlaps {
   readonly kind: 'ScheduleChange';
   readonly window: TimeWindow;
 }
 
-export interface StartDeployment extends CommandBase {
+export interface StartDeployment extends CommandBase, KnowsFreezes {
   readonly kind: 'StartDeployment';
   readonly deploymentId?: string;
   readonly version?: string;
@@ -68,10 +104,13 @@ export interface CompleteRolloutStage extends CommandBase {
   readonly stage: string;
   /** Share of traffic or hosts now on the new version, in (0, 100]. */
   readonly percent: number;
+  /** Gates the reporter ran itself; one that failed halts the rollout. */
   readonly gates: readonly GateResult[];
+  /** What the stage observed: the ledger judges it against the policy's gates. */
+  readonly metrics?: StageMetrics;
 }
 
-export interface MarkDeployed extends CommandBase {
+export interface MarkDeployed extends CommandBase, KnowsFreezes {
   readonly kind: 'MarkDeployed';
   readonly version?: string;
   readonly commit?: string;
@@ -99,14 +138,25 @@ export interface CancelChange extends CommandBase {
   readonly reason: string;
 }
 
+export const REVIEW_KINDS = ['post-implementation', 'post-mortem'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
 export interface RecordReview extends CommandBase {
   readonly kind: 'RecordReview';
   readonly summary: string;
   readonly findings?: readonly string[];
+  /** Absent: a post-implementation review. */
+  readonly reviewKind?: ReviewKind;
+}
+
+/** The approval SLA passed: recorded by the ledger itself, with whom to escalate to. */
+export interface RecordApprovalOverdue extends CommandBase {
+  readonly kind: 'RecordApprovalOverdue';
 }
 
 export type ChangeCommand =
   | RequestChange
+  | AmendChange
   | ApproveChange
   | RejectChange
   | DeferChange
@@ -118,13 +168,15 @@ export type ChangeCommand =
   | RollBackChange
   | CloseChange
   | CancelChange
-  | RecordReview;
+  | RecordReview
+  | RecordApprovalOverdue;
 
 export type ChangeCommandKind = ChangeCommand['kind'];
 
 // A record rather than a list, so the compiler refuses one that forgets a command.
 const COMMAND_KIND_INDEX: { readonly [K in ChangeCommandKind]: null } = {
   RequestChange: null,
+  AmendChange: null,
   ApproveChange: null,
   RejectChange: null,
   DeferChange: null,
@@ -137,11 +189,20 @@ const COMMAND_KIND_INDEX: { readonly [K in ChangeCommandKind]: null } = {
   CloseChange: null,
   CancelChange: null,
   RecordReview: null,
+  RecordApprovalOverdue: null,
 };
 
 export const CHANGE_COMMAND_KINDS = Object.keys(COMMAND_KIND_INDEX) as readonly ChangeCommandKind[];
 
+/** What the command path adds to a caller's command before deciding: rules and facts. */
+export type DecisionContext = 'policy' | 'facts' | 'freezes' | 'overlapping';
+
+/** A command as a caller states it: the command path adds the policy and the facts. */
+export type ChangeIntent<K extends ChangeCommandKind = ChangeCommandKind> = K extends K
+  ? Omit<Extract<ChangeCommand, { kind: K }>, DecisionContext>
+  : never;
+
 /** What a command says beyond who, when and which change: the caller supplies those. */
 export type ChangeCommandBody<K extends ChangeCommandKind = ChangeCommandKind> = K extends K
-  ? Omit<Extract<ChangeCommand, { kind: K }>, 'changeId' | 'actor' | 'at'>
+  ? Omit<ChangeIntent<K>, 'changeId' | 'actor' | 'at' | 'receivedAt'>
   : never;

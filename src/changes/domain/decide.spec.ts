@@ -1,28 +1,19 @@
 import type { Principal } from '../../auth/role';
+import type { ChangeAmendment } from './amendment';
 import type { ChangeRequest, ChangeType } from './change-request';
 import { CHANGE_STATUSES, initialState } from './change-state';
 import type { ChangeState, ChangeStatus, ExistingChange } from './change-state';
 import { CHANGE_COMMAND_KINDS } from './commands';
-import type {
-  ApproveChange,
-  CancelChange,
-  ChangeCommand,
-  ChangeCommandKind,
-  ChangeOutcome,
-  CloseChange,
-  CompleteRolloutStage,
-  DeferChange,
-  MarkDeployed,
-  RecordReview,
-  RejectChange,
-  RequestChange,
-  RollBackChange,
-  ScheduleChange,
-  StartDeployment,
-  VerifyChange,
-} from './commands';
+import type { ChangeCommandKind, ChangeOutcome } from './commands';
 import type { TimeWindow } from './change-window';
-import { decide } from './decide';
+import { decide as decideCommand } from './decide';
+import {
+  ANYTIME_POLICY,
+  complete,
+  plainFacts,
+  type ContextOverrides,
+  type SpecIntent,
+} from './fixtures/decision-context';
 import { DomainError } from './domain-error';
 import type { DomainErrorCode, DomainErrorKind } from './domain-error';
 import type { ChangeEvent, ChangeEventType } from './events';
@@ -44,6 +35,7 @@ const carla: Principal = { id: 'carla', roles: ['approver', 'cab'] };
 const colin: Principal = { id: 'colin', roles: ['cab'] };
 const ci: Principal = { id: 'ci', roles: ['deployer'] };
 const ada: Principal = { id: 'ada', roles: ['admin'] };
+const system: Principal = { id: 'system:change-ledger', roles: ['admin'] };
 
 /** Scheduled deployments happen inside this window; the table's commands come at its middle. */
 const WINDOW: TimeWindow = { start: at(60), end: at(180) };
@@ -65,8 +57,8 @@ function aRequest(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
 
 const requestChange = (
   request: ChangeRequest = aRequest(),
-  o: Partial<RequestChange> = {},
-): RequestChange => ({
+  o: Partial<Intent<'RequestChange'>> = {},
+): Intent<'RequestChange'> => ({
   kind: 'RequestChange',
   changeId: ID,
   actor: rita,
@@ -74,14 +66,17 @@ const requestChange = (
   request,
   ...o,
 });
-const approve = (actor: Principal = paul, o: Partial<ApproveChange> = {}): ApproveChange => ({
+const approve = (
+  actor: Principal = paul,
+  o: Partial<Intent<'ApproveChange'>> = {},
+): Intent<'ApproveChange'> => ({
   kind: 'ApproveChange',
   changeId: ID,
   actor,
   at: at(10),
   ...o,
 });
-const reject = (o: Partial<RejectChange> = {}): RejectChange => ({
+const reject = (o: Partial<Intent<'RejectChange'>> = {}): Intent<'RejectChange'> => ({
   kind: 'RejectChange',
   changeId: ID,
   actor: paul,
@@ -89,7 +84,7 @@ const reject = (o: Partial<RejectChange> = {}): RejectChange => ({
   reason: 'no rollback plan',
   ...o,
 });
-const defer = (o: Partial<DeferChange> = {}): DeferChange => ({
+const defer = (o: Partial<Intent<'DeferChange'>> = {}): Intent<'DeferChange'> => ({
   kind: 'DeferChange',
   changeId: ID,
   actor: paul,
@@ -99,8 +94,8 @@ const defer = (o: Partial<DeferChange> = {}): DeferChange => ({
 });
 const schedule = (
   window: TimeWindow = WINDOW,
-  o: Partial<ScheduleChange> = {},
-): ScheduleChange => ({
+  o: Partial<Intent<'ScheduleChange'>> = {},
+): Intent<'ScheduleChange'> => ({
   kind: 'ScheduleChange',
   changeId: ID,
   actor: paul,
@@ -108,7 +103,9 @@ const schedule = (
   window,
   ...o,
 });
-const startDeployment = (o: Partial<StartDeployment> = {}): StartDeployment => ({
+const startDeployment = (
+  o: Partial<Intent<'StartDeployment'>> = {},
+): Intent<'StartDeployment'> => ({
   kind: 'StartDeployment',
   changeId: ID,
   actor: ci,
@@ -117,8 +114,8 @@ const startDeployment = (o: Partial<StartDeployment> = {}): StartDeployment => (
 });
 const completeStage = (
   percent: number,
-  o: Partial<CompleteRolloutStage> = {},
-): CompleteRolloutStage => ({
+  o: Partial<Intent<'CompleteRolloutStage'>> = {},
+): Intent<'CompleteRolloutStage'> => ({
   kind: 'CompleteRolloutStage',
   changeId: ID,
   actor: ci,
@@ -128,21 +125,21 @@ const completeStage = (
   gates: [{ name: 'error-rate', verdict: 'pass', observed: 0.2, threshold: 1 }],
   ...o,
 });
-const markDeployed = (o: Partial<MarkDeployed> = {}): MarkDeployed => ({
+const markDeployed = (o: Partial<Intent<'MarkDeployed'>> = {}): Intent<'MarkDeployed'> => ({
   kind: 'MarkDeployed',
   changeId: ID,
   actor: ci,
   at: IN_WINDOW,
   ...o,
 });
-const verify = (o: Partial<VerifyChange> = {}): VerifyChange => ({
+const verify = (o: Partial<Intent<'VerifyChange'>> = {}): Intent<'VerifyChange'> => ({
   kind: 'VerifyChange',
   changeId: ID,
   actor: paul,
   at: at(150),
   ...o,
 });
-const rollBack = (o: Partial<RollBackChange> = {}): RollBackChange => ({
+const rollBack = (o: Partial<Intent<'RollBackChange'>> = {}): Intent<'RollBackChange'> => ({
   kind: 'RollBackChange',
   changeId: ID,
   actor: ci,
@@ -152,8 +149,8 @@ const rollBack = (o: Partial<RollBackChange> = {}): RollBackChange => ({
 });
 const close = (
   outcome: ChangeOutcome = 'successful',
-  o: Partial<CloseChange> = {},
-): CloseChange => ({
+  o: Partial<Intent<'CloseChange'>> = {},
+): Intent<'CloseChange'> => ({
   kind: 'CloseChange',
   changeId: ID,
   actor: rita,
@@ -161,7 +158,7 @@ const close = (
   outcome,
   ...o,
 });
-const cancel = (o: Partial<CancelChange> = {}): CancelChange => ({
+const cancel = (o: Partial<Intent<'CancelChange'>> = {}): Intent<'CancelChange'> => ({
   kind: 'CancelChange',
   changeId: ID,
   actor: rita,
@@ -169,7 +166,7 @@ const cancel = (o: Partial<CancelChange> = {}): CancelChange => ({
   reason: 'no longer needed',
   ...o,
 });
-const review = (o: Partial<RecordReview> = {}): RecordReview => ({
+const review = (o: Partial<Intent<'RecordReview'>> = {}): Intent<'RecordReview'> => ({
   kind: 'RecordReview',
   changeId: ID,
   actor: paul,
@@ -178,8 +175,37 @@ const review = (o: Partial<RecordReview> = {}): RecordReview => ({
   ...o,
 });
 
+const amend = (
+  amendment: ChangeAmendment,
+  o: Partial<Intent<'AmendChange'>> = {},
+): Intent<'AmendChange'> => ({
+  kind: 'AmendChange',
+  changeId: ID,
+  actor: rita,
+  at: at(30),
+  amendment,
+  ...o,
+});
+const overdue = (
+  o: Partial<Intent<'RecordApprovalOverdue'>> = {},
+): Intent<'RecordApprovalOverdue'> => ({
+  kind: 'RecordApprovalOverdue',
+  changeId: ID,
+  actor: system,
+  at: at(180),
+  ...o,
+});
+
+/** A command of one kind as a spec states it. */
+type Intent<K extends ChangeCommandKind> = Extract<SpecIntent, { kind: K }>;
+
+/** Decides a command completed with the spec's context (ANYTIME_POLICY, tier-3 services). */
+function decide(intent: SpecIntent, state: ChangeState, o: ContextOverrides = {}): ChangeEvent[] {
+  return decideCommand(complete(intent, o), state);
+}
+
 /** The state after deciding and applying each command in turn, as the handler would. */
-function given(...commands: ChangeCommand[]): ExistingChange {
+function given(...commands: SpecIntent[]): ExistingChange {
   const state = commands.reduce<ChangeState>(
     (current, command) => decide(command, current).reduce(evolve, current),
     initialState,
@@ -188,9 +214,9 @@ function given(...commands: ChangeCommand[]): ExistingChange {
   return state;
 }
 
-function refusalOf(command: ChangeCommand, state: ChangeState): DomainError {
+function refusalOf(command: SpecIntent, state: ChangeState, o: ContextOverrides = {}): DomainError {
   try {
-    decide(command, state);
+    decide(command, state, o);
   } catch (error) {
     if (error instanceof DomainError) return error;
     throw error;
@@ -212,37 +238,62 @@ describe('decide', () => {
     it('records the request and its risk assessment, and awaits peer review', () => {
       const request = aRequest();
       const events = decide(requestChange(request), initialState);
-      expect(events).toEqual([
-        {
-          type: 'ChangeRequested',
-          data: { changeId: ID, request, requestedBy: 'rita', at: at(0) },
-        },
-        {
-          type: 'RiskAssessed',
-          data: {
-            score: 1,
-            level: 'low',
-            factors: ['low blast radius (+1)'],
-            route: 'peer-review',
-            requiredApprovals: 1,
-            requiresCab: false,
-            policyVersion: 'builtin-1',
-            at: at(0),
-          },
-        },
-      ]);
+      expect(events[0]).toEqual({
+        type: 'ChangeRequested',
+        data: { changeId: ID, request, requestedBy: 'rita', at: at(0) },
+      });
+      const { factors, ...assessment } = (events[1] as ChangeEvent<'RiskAssessed'>).data;
+      expect(factors).toContainEqual({
+        factor: 'service-tier',
+        contribution: 1,
+        detail: 'checkout: tier 3',
+      });
+      expect(assessment).toEqual({
+        score: 1,
+        level: 'low',
+        route: 'peer-review',
+        requiredApprovals: 1,
+        requiredCabApprovals: 0,
+        requiresCab: false,
+        routedBy: 'routing rule 3',
+        approvalSla: { hours: 2, escalateTo: 'change-managers' },
+        approvalDueBy: at(120),
+        facts: plainFacts(['checkout']),
+        mostCriticalTier: 3,
+        conflicts: [],
+        policyVersion: ANYTIME_POLICY.version,
+        at: at(0),
+      });
       expect(after(initialState, events).status).toBe('awaiting-approval');
     });
 
     it.each(['standard', 'preapproved'] as const)(
-      'approves a %s change automatically, under the built-in policy',
+      'approves a %s change that fits a template of the policy automatically',
       (type) => {
-        const events = decide(requestChange(aRequest({ type })), initialState);
+        const request = aRequest({ type, templateId: 'feature-flag-toggle' });
+        const events = decide(requestChange(request), initialState);
         expect(typesOf(events)).toEqual(['ChangeRequested', 'RiskAssessed', 'ChangeApproved']);
-        expect(events[1]).toMatchObject({ data: { route: 'automatic', requiredApprovals: 0 } });
+        const template = ANYTIME_POLICY.document.templates[0];
+        expect(events[0]).toMatchObject({
+          data: {
+            request: {
+              ...request,
+              implementationSteps: template.steps,
+              rollbackPlan: template.rollbackPlan,
+            },
+          },
+        });
+        expect(events[1]).toMatchObject({
+          data: { route: 'automatic', requiredApprovals: 0, templateId: 'feature-flag-toggle' },
+        });
         expect(events[2]).toEqual({
           type: 'ChangeApproved',
-          data: { approvers: [], automatic: true, policyVersion: 'builtin-1', at: at(0) },
+          data: {
+            approvers: [],
+            automatic: true,
+            policyVersion: ANYTIME_POLICY.version,
+            at: at(0),
+          },
         });
         expect(after(initialState, events).status).toBe('approved');
       },
@@ -252,7 +303,14 @@ describe('decide', () => {
       const events = decide(cabChange, initialState);
       expect(typesOf(events)).toEqual(['ChangeRequested', 'RiskAssessed']);
       expect(events[1]).toMatchObject({
-        data: { score: 6, level: 'high', route: 'cab', requiredApprovals: 2, requiresCab: true },
+        data: {
+          score: 8,
+          level: 'high',
+          route: 'cab',
+          requiredApprovals: 2,
+          requiredCabApprovals: 1,
+          requiresCab: true,
+        },
       });
     });
 
@@ -376,7 +434,12 @@ describe('decide', () => {
         },
         {
           type: 'ChangeApproved',
-          data: { approvers: ['paul'], automatic: false, policyVersion: 'builtin-1', at: at(10) },
+          data: {
+            approvers: ['paul'],
+            automatic: false,
+            policyVersion: ANYTIME_POLICY.version,
+            at: at(10),
+          },
         },
       ]);
       expect(after(given(normalChange), events).status).toBe('approved');
@@ -419,7 +482,7 @@ describe('decide', () => {
           data: {
             approvers: ['paul', 'petra', 'colin'],
             automatic: false,
-            policyVersion: 'builtin-1',
+            policyVersion: ANYTIME_POLICY.version,
             at: at(12),
           },
         });
@@ -506,7 +569,16 @@ describe('decide', () => {
       const state = given(normalChange, approve());
       const events = decide(schedule(), state);
       expect(events).toEqual([
-        { type: 'ChangeScheduled', data: { window: WINDOW, scheduledBy: 'paul', at: at(20) } },
+        {
+          type: 'ChangeScheduled',
+          data: {
+            window: WINDOW,
+            scheduledBy: 'paul',
+            conflicts: [],
+            policyVersion: ANYTIME_POLICY.version,
+            at: at(20),
+          },
+        },
       ]);
       expect(after(state, events)).toMatchObject({ status: 'scheduled', window: WINDOW });
     });
@@ -546,6 +618,7 @@ describe('decide', () => {
             commit: 'abc123',
             outsideWindow: false,
             flaggedForReview: false,
+            policyVersion: ANYTIME_POLICY.version,
             at: IN_WINDOW,
           },
         },
@@ -558,7 +631,9 @@ describe('decide', () => {
     });
 
     it('starts a change approved automatically by policy', () => {
-      const state = given(requestChange(aRequest({ type: 'standard' })));
+      const state = given(
+        requestChange(aRequest({ type: 'standard', templateId: 'feature-flag-toggle' })),
+      );
       expect(typesOf(decide(startDeployment(), state))).toEqual(['DeploymentStarted']);
     });
 
@@ -613,7 +688,7 @@ describe('decide', () => {
     });
 
     it('prefers the scheduled window over the planned one', () => {
-      const planned = requestChange(aRequest({ plannedWindow: { start: at(300), end: at(360) } }));
+      const planned = requestChange(aRequest({ plannedWindow: { start: at(60), end: at(360) } }));
       const state = given(planned, approve(), schedule());
       expect(typesOf(decide(startDeployment(), state))).toEqual(['DeploymentStarted']);
       expect(refusalOf(startDeployment({ at: at(330) }), state)).toMatchObject({
@@ -633,6 +708,9 @@ describe('decide', () => {
               outsideWindow: false,
               flaggedForReview: true,
               reviewDueBy: '2030-01-02T11:00:00.000Z',
+              ticketDueBy: '2030-01-02T11:00:00.000Z',
+              postMortemDueBy: '2030-01-03T11:00:00.000Z',
+              policyVersion: ANYTIME_POLICY.version,
               at: '2030-01-01T11:00:00.000Z',
             },
           },
@@ -694,6 +772,7 @@ describe('decide', () => {
             version: '1.4.2',
             outsideWindow: false,
             flaggedForReview: false,
+            policyVersion: ANYTIME_POLICY.version,
             at: IN_WINDOW,
           },
         },
@@ -731,7 +810,12 @@ describe('decide', () => {
             stage: 'canary',
             percent: 5,
             gates: [{ name: 'error-rate', verdict: 'pass', observed: 0.2, threshold: 1 }],
+            checks: [],
+            verdict: 'promote',
+            reason: 'no metrics reported: not gated',
+            heldMinutes: 0,
             passed: true,
+            policyVersion: ANYTIME_POLICY.version,
             at: IN_WINDOW,
           },
         },
@@ -966,6 +1050,7 @@ describe('decide', () => {
             reviewer: 'paul',
             summary: 'went as planned',
             findings: ['no rollback rehearsal'],
+            kind: 'post-implementation',
             at: at(240),
           },
         },
@@ -1019,8 +1104,20 @@ type Outcome = readonly ChangeEventType[] | DomainErrorCode;
 const GRANTED_AND_APPROVED = ['ApprovalGranted', 'ChangeApproved'] as const;
 const STARTED_AND_DEPLOYED = ['DeploymentStarted', 'ChangeDeployed'] as const;
 
+const AMENDED_FROM: readonly ChangeStatus[] = [
+  'awaiting-approval',
+  'deferred',
+  'approved',
+  'scheduled',
+  'deploying',
+  'deployed',
+  'verified',
+  'rolled-back',
+];
+
 const NORMAL: { readonly [K in ChangeCommandKind]: Partial<Record<ChangeStatus, Outcome>> } = {
   RequestChange: { none: ['ChangeRequested', 'RiskAssessed'] },
+  AmendChange: Object.fromEntries(AMENDED_FROM.map((status) => [status, ['ChangeAmended']])),
   ApproveChange: { 'awaiting-approval': GRANTED_AND_APPROVED, deferred: GRANTED_AND_APPROVED },
   RejectChange: { 'awaiting-approval': ['ChangeRejected'], deferred: ['ChangeRejected'] },
   DeferChange: { 'awaiting-approval': ['ChangeDeferred'], deferred: ['ChangeDeferred'] },
@@ -1063,12 +1160,18 @@ const NORMAL: { readonly [K in ChangeCommandKind]: Partial<Record<ChangeStatus, 
     'rolled-back': ['ReviewRecorded'],
     closed: ['ReviewRecorded'],
   },
+  RecordApprovalOverdue: {
+    'awaiting-approval': ['ApprovalOverdue'],
+    deferred: ['ApprovalOverdue'],
+  },
 };
 
 const EMERGENCY: typeof NORMAL = {
   ...NORMAL,
   StartDeployment: { ...NORMAL.StartDeployment, 'awaiting-approval': ['DeploymentStarted'] },
   MarkDeployed: { ...NORMAL.MarkDeployed, 'awaiting-approval': STARTED_AND_DEPLOYED },
+  // An emergency has no approval SLA: nothing is ever overdue.
+  RecordApprovalOverdue: { 'awaiting-approval': [], deferred: [] },
   // Every emergency deployment is flagged, and these states carry no review yet.
   CloseChange: {
     deployed: 'review-required',
@@ -1101,7 +1204,7 @@ function changeIn(status: ChangeStatus, type: 'normal' | 'emergency'): ChangeSta
   if (status === 'none') return initialState;
   const requested = requestChange(aRequest({ type }));
   const deployed = [requested, approve(), startDeployment(), markDeployed()];
-  const paths: Record<Exclude<ChangeStatus, 'none'>, ChangeCommand[]> = {
+  const paths: Record<Exclude<ChangeStatus, 'none'>, SpecIntent[]> = {
     'awaiting-approval': [requested],
     deferred: [requested, defer()],
     approved: [requested, approve()],
@@ -1118,9 +1221,10 @@ function changeIn(status: ChangeStatus, type: 'normal' | 'emergency'): ChangeSta
 }
 
 /** One acceptable command of each kind, from someone entitled to give it, inside the window. */
-function commandOf(kind: ChangeCommandKind, type: 'normal' | 'emergency'): ChangeCommand {
-  const commands: { readonly [K in ChangeCommandKind]: ChangeCommand } = {
+function commandOf(kind: ChangeCommandKind, type: 'normal' | 'emergency'): SpecIntent {
+  const commands: { readonly [K in ChangeCommandKind]: SpecIntent } = {
     RequestChange: requestChange(aRequest({ type })),
+    AmendChange: amend({ title: 'Raise checkout pool size to 60' }),
     ApproveChange: approve(carla),
     RejectChange: reject(),
     DeferChange: defer(),
@@ -1133,6 +1237,7 @@ function commandOf(kind: ChangeCommandKind, type: 'normal' | 'emergency'): Chang
     CloseChange: close('failed'),
     CancelChange: cancel(),
     RecordReview: review(),
+    RecordApprovalOverdue: overdue(),
   };
   return { ...commands[kind], at: IN_WINDOW };
 }

@@ -23,6 +23,21 @@ export const DOMAIN_ERROR_KINDS = {
   'summary-required': 'rule',
   'review-required': 'rule',
   'not-permitted': 'rule',
+  'template-required': 'rule',
+  'template-unknown': 'rule',
+  'outside-template': 'rule',
+  'template-risk-exceeded': 'rule',
+  'in-freeze': 'rule',
+  'in-blackout': 'rule',
+  'insufficient-notice': 'rule',
+  'window-too-long': 'rule',
+  'conflicting-change': 'rule',
+  'rollout-halted': 'rule',
+  'not-overdue': 'rule',
+  'freeze-not-found': 'not-found',
+  'freeze-exists': 'conflict',
+  'freeze-over': 'conflict',
+  'invalid-freeze': 'rule',
 } as const satisfies Record<string, DomainErrorKind>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_KINDS;

@@ -23,11 +23,36 @@ const SAMPLE: { readonly [K in ChangeEventType]: ChangeEventDataMap[K] } = {
   RiskAssessed: {
     score: 1,
     level: 'low',
-    factors: ['low blast radius (+1)'],
+    factors: [{ factor: 'service-tier', contribution: 1, detail: 'checkout: tier 3' }],
     route: 'peer-review',
     requiredApprovals: 1,
+    requiredCabApprovals: 0,
     requiresCab: false,
-    policyVersion: 'builtin-1',
+    routedBy: 'routing rule 3',
+    approvalSla: { hours: 2, escalateTo: 'change-managers' },
+    approvalDueBy: '2030-01-01T11:00:00.000Z',
+    facts: {
+      services: [{ name: 'checkout', tier: 3 }],
+      downstream: [],
+      history: { lookBackDays: 90, deployments: 0, failed: 0 },
+    },
+    mostCriticalTier: 3,
+    conflicts: [],
+    policyVersion: 'sha256:0000',
+    at,
+  },
+  ChangeAmended: { amendedBy: 'rita', amendment: { title: 'Raise it more' }, scope: false, at },
+  ApprovalsInvalidated: {
+    reason: 'its scope was amended',
+    invalidated: ['paul'],
+    policyVersion: 'sha256:0000',
+    at,
+  },
+  ApprovalOverdue: {
+    route: 'peer-review',
+    dueBy: at,
+    escalateTo: 'change-managers',
+    policyVersion: 'sha256:0000',
     at,
   },
   ApprovalGranted: { approver: 'paul', roles: ['approver'], countsAsCab: false, at },
@@ -82,12 +107,17 @@ describe('evolve', () => {
       requestedBy: 'rita',
       requestedAt: at,
       approvals: new Map(),
+      overdueRecorded: false,
       rolloutStages: [],
       reviews: [],
     });
   });
 
-  it.each(CHANGE_EVENT_TYPES.filter((type) => type !== 'ChangeRequested'))(
+  it('keeps a refused request on a stream where no change was requested', () => {
+    expect(evolve(initialState, event('CommandRefused'))).toBe(initialState);
+  });
+
+  it.each(CHANGE_EVENT_TYPES.filter((t) => t !== 'ChangeRequested' && t !== 'CommandRefused'))(
     'refuses %s before the change was requested: the stream is corrupt',
     (type) => {
       expect(() => evolve(initialState, event(type))).toThrow(
@@ -99,6 +129,9 @@ describe('evolve', () => {
   const STATUS_AFTER: { readonly [K in ChangeEventType]: ChangeStatus } = {
     ChangeRequested: 'awaiting-approval',
     RiskAssessed: 'awaiting-approval',
+    ChangeAmended: 'awaiting-approval',
+    ApprovalsInvalidated: 'awaiting-approval',
+    ApprovalOverdue: 'awaiting-approval',
     ApprovalGranted: 'awaiting-approval',
     ChangeRejected: 'rejected',
     ChangeDeferred: 'deferred',

@@ -44,6 +44,19 @@ function requestProblems(request: ChangeRequest): string[] {
   } else if (!request.services.every(hasText)) {
     problems.push('service names must not be blank');
   }
+  if (
+    request.templateId !== undefined &&
+    request.type !== 'standard' &&
+    request.type !== 'preapproved'
+  ) {
+    problems.push('templateId is only for standard and preapproved changes');
+  }
+  for (const field of ['filesChanged', 'linesChanged'] as const) {
+    const size = request[field];
+    if (size !== undefined && !(Number.isInteger(size) && size >= 0)) {
+      problems.push(`${field} must be a whole number, 0 or more`);
+    }
+  }
   const minutes = request.rollbackPlan?.expectedMinutes;
   if (minutes !== undefined && !(Number.isFinite(minutes) && minutes >= 0)) {
     problems.push('rollbackPlan.expectedMinutes must be a finite number of minutes, 0 or more');

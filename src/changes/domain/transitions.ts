@@ -11,6 +11,17 @@ export type FollowUpKind = FollowUpCommand['kind'];
  * the deployment gate, for one, refuses to deploy a change that is still awaiting approval.
  */
 export const ALLOWED_FROM: { readonly [K in FollowUpKind]: readonly ChangeStatus[] } = {
+  // Documentation may be edited until the change is closed; its scope only before deploying.
+  AmendChange: [
+    'awaiting-approval',
+    'deferred',
+    'approved',
+    'scheduled',
+    'deploying',
+    'deployed',
+    'verified',
+    'rolled-back',
+  ],
   ApproveChange: ['awaiting-approval', 'deferred'],
   RejectChange: ['awaiting-approval', 'deferred'],
   DeferChange: ['awaiting-approval', 'deferred'],
@@ -25,10 +36,12 @@ export const ALLOWED_FROM: { readonly [K in FollowUpKind]: readonly ChangeStatus
   // Once a deployment has started, production has changed: it is rolled back, not cancelled.
   CancelChange: ['awaiting-approval', 'deferred', 'approved', 'scheduled'],
   RecordReview: ['deploying', 'deployed', 'verified', 'rolled-back', 'closed'],
+  RecordApprovalOverdue: ['awaiting-approval', 'deferred'],
 };
 
 const VERB: { readonly [K in ChangeCommandKind]: string } = {
   RequestChange: 'request',
+  AmendChange: 'amend',
   ApproveChange: 'approve',
   RejectChange: 'reject',
   DeferChange: 'defer',
@@ -41,6 +54,7 @@ const VERB: { readonly [K in ChangeCommandKind]: string } = {
   CloseChange: 'close',
   CancelChange: 'cancel',
   RecordReview: 'record a review of',
+  RecordApprovalOverdue: 'record an overdue approval of',
 };
 
 /** Every refusal reads the same way and names the status the change is in. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CHANGE_TYPES } from '../../changes/domain/change-request';
-import { APPROVAL_ROUTES } from '../../policy/approval-route';
+import { APPROVAL_ROUTES } from '../../policy/routing/approval-route';
 import { REQUIRED_ITEMS } from '../domain/completeness';
 import { FINDING_RULE_IDS } from '../domain/finding-rules';
 

@@ -1,21 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { toInstant } from '../../changes/domain/instant';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsInstant } from '../../http/is-instant';
 import { FINDING_RULE_IDS, type FindingRule } from '../domain/finding-rules';
 
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-// The offset is required, so a period means the same whatever the server's time zone.
-const IsInstant = () =>
-  ValidateBy({
-    name: 'isInstant',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && toInstant(value) !== undefined,
-      defaultMessage: (args) =>
-        `${args?.property ?? 'value'} must be an ISO-8601 date-time with a UTC offset`,
-    },
-  });
 
 export class ComplianceAsOfQuery {
   @ApiPropertyOptional({

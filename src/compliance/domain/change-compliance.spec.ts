@@ -1,3 +1,4 @@
+import { ANYTIME_POLICY } from '../../changes/domain/fixtures/decision-context';
 import { applyChangeEvent, utc } from './change-compliance';
 import { alice, at, bob, carol, ChangeHistory, ci, T0 } from './fixtures/change-history';
 
@@ -21,7 +22,7 @@ describe('the compliance record of a change', () => {
       riskLevel: 'low',
       route: 'peer-review',
       requiredApprovals: 1,
-      policyVersion: 'builtin-1',
+      policyVersion: ANYTIME_POLICY.version,
       approvals: [{ approver: 'carol', at: at(30), countsAsCab: true }],
       approvedAt: at(30),
       approvedAutomatically: false,

@@ -1,9 +1,9 @@
-import type { ChangeType } from '../../changes/domain/change-request';
+import type { Artifact, ChangeType } from '../../changes/domain/change-request';
 import type { TimeWindow } from '../../changes/domain/change-window';
 import type { ChangeEvent } from '../../changes/domain/events';
 import { hasText } from '../../changes/domain/required-text';
 import type { UnplannedDeploymentDetectedData } from '../../deployments/domain/service-events';
-import type { ApprovalRoute } from '../../policy/approval-route';
+import type { ApprovalRoute } from '../../policy/routing/approval-route';
 
 export interface RecordedApproval {
   readonly approver: string;
@@ -50,16 +50,37 @@ export interface ChangeCompliance {
   readonly plannedWindow: TimeWindow | null;
   readonly scheduledWindow: TimeWindow | null;
   readonly riskLevel: string | null;
+  readonly riskScore: number | null;
   readonly route: ApprovalRoute | null;
   readonly requiredApprovals: number | null;
-  readonly requiresCab: boolean;
+  readonly requiredCabApprovals: number;
   readonly policyVersion: string | null;
+  /** The template a standard or pre-approved change followed. */
+  readonly templateId: string | null;
+  /** The route's approval SLA in hours, and when the approvals (still missing) were due. */
+  readonly approvalSlaHours: number | null;
+  readonly approvalDueBy: string | null;
+  /** When the ledger recorded that the approvals were overdue. */
+  readonly approvalOverdueAt: string | null;
   readonly approvals: readonly RecordedApproval[];
   readonly approvedAt: string | null;
   readonly approvedAutomatically: boolean;
+  /** What the last approval bound; a deploy of something else is a finding. */
+  readonly approvedArtifact: Artifact | null;
+  /** What was deployed, as the deploy reported it (start, then completion). */
+  readonly deployedArtifact: Artifact | null;
   readonly deployStartedAt: string | null;
   readonly startedOutsideWindow: boolean;
+  /** Freezes and blackouts an emergency deployment started in. */
+  readonly startedIn: readonly string[];
   readonly reviewDueBy: string | null;
+  readonly ticketDueBy: string | null;
+  readonly postMortemDueBy: string | null;
+  /** When a change ticket was first on record (requested with one, or amended to add one). */
+  readonly ticketAt: string | null;
+  readonly firstPostMortemAt: string | null;
+  /** The stage whose gates halted the rollout, and when. */
+  readonly haltedAt: string | null;
   /** Latest DeploymentStarted, RolloutStageCompleted or ChangeDeployed: a rollback's clock. */
   readonly lastDeploymentStepAt: string | null;
   readonly deployedAt: string | null;
@@ -91,6 +112,7 @@ export function minutesBetween(from: string, to: string): number {
 
 function requested(data: ChangeEvent<'ChangeRequested'>['data']): ChangeCompliance {
   const { request } = data;
+  const at = utc(data.at);
   return {
     changeId: data.changeId,
     title: request.title,
@@ -99,7 +121,7 @@ function requested(data: ChangeEvent<'ChangeRequested'>['data']): ChangeComplian
     environment: request.environment,
     services: [...request.services],
     requestedBy: data.requestedBy,
-    requestedAt: utc(data.at),
+    requestedAt: at,
     provided: {
       justification: hasText(request.justification),
       rollbackPlan: request.rollbackPlan !== undefined,
@@ -109,16 +131,29 @@ function requested(data: ChangeEvent<'ChangeRequested'>['data']): ChangeComplian
     plannedWindow: request.plannedWindow === undefined ? null : utcWindow(request.plannedWindow),
     scheduledWindow: null,
     riskLevel: null,
+    riskScore: null,
     route: null,
     requiredApprovals: null,
-    requiresCab: false,
+    requiredCabApprovals: 0,
     policyVersion: null,
+    templateId: request.templateId ?? null,
+    approvalSlaHours: null,
+    approvalDueBy: null,
+    approvalOverdueAt: null,
     approvals: [],
     approvedAt: null,
     approvedAutomatically: false,
+    approvedArtifact: null,
+    deployedArtifact: null,
     deployStartedAt: null,
     startedOutsideWindow: false,
+    startedIn: [],
     reviewDueBy: null,
+    ticketDueBy: null,
+    postMortemDueBy: null,
+    ticketAt: hasText(request.externalRefs?.ticket) ? at : null,
+    firstPostMortemAt: null,
+    haltedAt: null,
     lastDeploymentStepAt: null,
     deployedAt: null,
     rolledBackAt: null,
@@ -142,9 +177,35 @@ export function applyChangeEvent(
   if (record === undefined) return undefined;
   switch (event.type) {
     case 'RiskAssessed': {
-      const { level, route, requiredApprovals, requiresCab, policyVersion } = event.data;
-      return { ...record, riskLevel: level, route, requiredApprovals, requiresCab, policyVersion };
+      const { level, score, route, requiredApprovals, requiredCabApprovals, policyVersion } =
+        event.data;
+      return {
+        ...record,
+        riskLevel: level,
+        riskScore: score,
+        route,
+        requiredApprovals,
+        requiredCabApprovals,
+        policyVersion,
+        templateId: event.data.templateId ?? null,
+        approvalSlaHours: event.data.approvalSla?.hours ?? null,
+        approvalDueBy: optionalUtc(event.data.approvalDueBy),
+      };
     }
+    case 'ChangeAmended':
+      return amended(record, event.data);
+    case 'ApprovalsInvalidated':
+      return {
+        ...record,
+        approvals: [],
+        approvedAt: null,
+        approvedAutomatically: false,
+        approvedArtifact: null,
+        approvalDueBy: optionalUtc(event.data.approvalDueBy),
+        approvalOverdueAt: null,
+      };
+    case 'ApprovalOverdue':
+      return { ...record, approvalOverdueAt: utc(event.data.at) };
     case 'ApprovalGranted': {
       const { approver, at, countsAsCab } = event.data;
       return {
@@ -157,6 +218,7 @@ export function applyChangeEvent(
         ...record,
         approvedAt: utc(event.data.at),
         approvedAutomatically: event.data.automatic,
+        approvedArtifact: event.data.approvedArtifact ?? null,
       };
     case 'ChangeRejected':
       return { ...record, outcome: 'rejected' };
@@ -165,20 +227,33 @@ export function applyChangeEvent(
     case 'ChangeScheduled':
       return { ...record, scheduledWindow: utcWindow(event.data.window) };
     case 'DeploymentStarted': {
-      const at = utc(event.data.at);
+      const { data } = event;
+      const at = utc(data.at);
       return {
         ...record,
         deployStartedAt: at,
         lastDeploymentStepAt: at,
-        startedOutsideWindow: event.data.outsideWindow,
-        reviewDueBy: event.data.reviewDueBy === undefined ? null : utc(event.data.reviewDueBy),
+        startedOutsideWindow: data.outsideWindow,
+        startedIn: data.restrictions ?? [],
+        deployedArtifact: reported(record.deployedArtifact, data),
+        reviewDueBy: optionalUtc(data.reviewDueBy),
+        ticketDueBy: optionalUtc(data.ticketDueBy),
+        postMortemDueBy: optionalUtc(data.postMortemDueBy),
       };
     }
-    case 'RolloutStageCompleted':
-      return { ...record, lastDeploymentStepAt: utc(event.data.at) };
+    case 'RolloutStageCompleted': {
+      const at = utc(event.data.at);
+      const halted = event.data.verdict === 'halt' && record.haltedAt === null;
+      return { ...record, lastDeploymentStepAt: at, haltedAt: halted ? at : record.haltedAt };
+    }
     case 'ChangeDeployed': {
       const at = utc(event.data.at);
-      return { ...record, deployedAt: at, lastDeploymentStepAt: at };
+      return {
+        ...record,
+        deployedAt: at,
+        lastDeploymentStepAt: at,
+        deployedArtifact: reported(record.deployedArtifact, event.data),
+      };
     }
     case 'ChangeRolledBack': {
       const at = utc(event.data.at);
@@ -191,8 +266,12 @@ export function applyChangeEvent(
     }
     case 'ChangeClosed':
       return { ...record, closedAt: utc(event.data.at), outcome: event.data.outcome };
-    case 'ReviewRecorded':
-      return { ...record, firstReviewAt: record.firstReviewAt ?? utc(event.data.at) };
+    case 'ReviewRecorded': {
+      const at = utc(event.data.at);
+      return event.data.kind === 'post-mortem'
+        ? { ...record, firstPostMortemAt: record.firstPostMortemAt ?? at }
+        : { ...record, firstReviewAt: record.firstReviewAt ?? at };
+    }
     case 'CommandRefused': {
       const { code, command, actor, at, reason } = event.data;
       return attempted(record, { code, command, actor, at: utc(at), detail: reason });
@@ -225,6 +304,42 @@ export function unplannedAttempt(
     at: utc(data.at),
     detail: `${what}: ${data.detail}`,
   };
+}
+
+/** The record after the request was edited: what it says and what it now provides. */
+function amended(
+  record: ChangeCompliance,
+  { amendment: a, at }: ChangeEvent<'ChangeAmended'>['data'],
+): ChangeCompliance {
+  const { provided } = record;
+  return {
+    ...record,
+    title: a.title ?? record.title,
+    category: a.category ?? record.category,
+    environment: a.environment ?? record.environment,
+    services: a.services === undefined ? record.services : [...a.services],
+    provided: {
+      justification:
+        a.justification === undefined ? provided.justification : hasText(a.justification),
+      rollbackPlan: provided.rollbackPlan || a.rollbackPlan !== undefined,
+      testPlan: a.testPlan === undefined ? provided.testPlan : hasText(a.testPlan),
+    },
+    rollbackExpectedMinutes: a.rollbackPlan?.expectedMinutes ?? record.rollbackExpectedMinutes,
+    plannedWindow:
+      a.plannedWindow === undefined ? record.plannedWindow : utcWindow(a.plannedWindow),
+    ticketAt: record.ticketAt ?? (hasText(a.externalRefs?.ticket) ? utc(at) : null),
+  };
+}
+
+function optionalUtc(at: string | undefined): string | null {
+  return at === undefined ? null : utc(at);
+}
+
+/** The artifact a deploy reports, each part kept from an earlier report when this one lacks it. */
+function reported(earlier: Artifact | null, deploy: Artifact): Artifact | null {
+  const version = deploy.version ?? earlier?.version;
+  const commit = deploy.commit ?? earlier?.commit;
+  return version === undefined && commit === undefined ? null : { version, commit };
 }
 
 function attempted(record: ChangeCompliance, attempt: RefusedAttempt): ChangeCompliance {

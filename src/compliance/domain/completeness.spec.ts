@@ -29,7 +29,11 @@ describe('completeness', () => {
   });
 
   it('takes an automatic approval for a standard change', () => {
-    const change = ChangeHistory.requested({ type: 'standard' }).then('MarkDeployed', {}, ci, 1);
+    const change = ChangeHistory.requested({
+      type: 'standard',
+      templateId: 'feature-flag-toggle',
+      rollbackPlan: undefined,
+    }).then('MarkDeployed', {}, ci, 1);
     expect(approvalsSatisfied(change.record)).toBe(true);
   });
 

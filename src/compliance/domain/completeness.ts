@@ -21,7 +21,7 @@ export function approvalsSatisfied(record: ChangeCompliance): boolean {
   if (record.route === 'automatic') return record.approvedAutomatically;
   const quorum =
     record.approvals.length >= record.requiredApprovals &&
-    (!record.requiresCab || record.approvals.some((a) => a.countsAsCab));
+    record.approvals.filter((a) => a.countsAsCab).length >= record.requiredCabApprovals;
   return quorum || (record.route === 'emergency' && record.firstReviewAt !== null);
 }
 

@@ -1,13 +1,17 @@
+import { policyWith } from '../../policy/fixtures/policies';
 import type { UnplannedDeploymentDetectedData } from '../../deployments/domain/service-events';
 import { alice, at, bob, ChangeHistory, ci } from './fixtures/change-history';
 import {
   changeFindings,
   FINDING_RULE_IDS,
+  refusedRequestFinding,
   ruleForAttempt,
   unplannedDeploymentFinding,
 } from './finding-rules';
 
 const admin = { id: 'alice', roles: ['admin' as const] };
+/** An emergency with its ticket on record: only the findings a spec is about remain. */
+const emergencyWithTicket = { type: 'emergency' as const, externalRefs: { ticket: 'OPS-1' } };
 const rules = (history: ChangeHistory) => changeFindings(history.record).map((f) => [f.rule, f.at]);
 
 describe('finding rules', () => {
@@ -22,6 +26,12 @@ describe('finding rules', () => {
       'missing-rollback-plan',
       'rollback-failed',
       'rollback-slower-than-plan',
+      'template-bypass-attempt',
+      'deploy-in-freeze',
+      'deploy-after-halt-attempt',
+      'deployed-artifact-not-approved',
+      'emergency-ticket-overdue',
+      'emergency-postmortem-overdue',
     ]);
   });
 
@@ -35,7 +45,7 @@ describe('finding rules', () => {
   });
 
   it('finds refused self-approvals and self-reviews, each with who and when', () => {
-    const change = ChangeHistory.requested({ type: 'emergency' }, admin)
+    const change = ChangeHistory.requested(emergencyWithTicket, admin)
       .then('ApproveChange', {}, admin, 1)
       .then('MarkDeployed', {}, ci, 2)
       .then('RecordReview', { summary: 'mine' }, admin, 3);
@@ -45,6 +55,7 @@ describe('finding rules', () => {
       ['self-review-attempt', at(3)],
       // The refused review is no review: 24 h after the deploy it is overdue.
       ['emergency-review-overdue', at(2 + 24 * 60)],
+      ['emergency-postmortem-overdue', at(2 + 48 * 60)],
     ]);
     expect(findings[0]).toMatchObject({
       id: `self-approval-attempt:${change.changeId}:${at(1)}`,
@@ -72,9 +83,10 @@ describe('finding rules', () => {
       .then('MarkDeployed', {}, ci, 20);
     expect(normal.refusals).toEqual(['outside-window']);
     expect(rules(normal)).toEqual([['deploy-outside-window', at(20)]]);
-    const emergency = ChangeHistory.requested({ type: 'emergency', plannedWindow: window })
+    const emergency = ChangeHistory.requested({ ...emergencyWithTicket, plannedWindow: window })
       .then('MarkDeployed', {}, ci, 30)
-      .then('RecordReview', { summary: 'ok' }, bob, 60);
+      .then('RecordReview', { summary: 'ok' }, bob, 60)
+      .then('RecordReview', { summary: 'root cause', reviewKind: 'post-mortem' }, bob, 90);
     expect(rules(emergency)).toEqual([['deploy-outside-window', at(30)]]);
   });
 
@@ -93,7 +105,9 @@ describe('finding rules', () => {
 
   describe('emergency review overdue', () => {
     const emergency = () =>
-      ChangeHistory.requested({ type: 'emergency' }).then('MarkDeployed', {}, ci, 10);
+      ChangeHistory.requested(emergencyWithTicket)
+        .then('MarkDeployed', {}, ci, 10)
+        .then('RecordReview', { summary: 'root cause', reviewKind: 'post-mortem' }, bob, 20);
     const due = at(10 + 24 * 60);
 
     it('is a finding dated when the review fell due, while none is recorded', () => {
@@ -113,6 +127,114 @@ describe('finding rules', () => {
         emergency().then('RecordReview', { summary: 'late' }, bob, 3000).record,
       );
       expect(late).toEqual(open);
+    });
+  });
+
+  describe('what else an emergency owes', () => {
+    it('finds no ticket by the policy’s hours, and takes one added by amendment in time', () => {
+      const noTicket = ChangeHistory.requested({ type: 'emergency' })
+        .then('MarkDeployed', {}, ci, 10)
+        .then('RecordReview', { summary: 'ok' }, bob, 20)
+        .then('RecordReview', { summary: 'root cause', reviewKind: 'post-mortem' }, bob, 30);
+      expect(rules(noTicket)).toEqual([['emergency-ticket-overdue', at(10 + 24 * 60)]]);
+      const amended = noTicket.then(
+        'AmendChange',
+        { amendment: { externalRefs: { ticket: 'OPS-2' } } },
+        alice,
+        60,
+      );
+      expect(rules(amended)).toEqual([]);
+    });
+
+    it('finds no post-mortem by the policy’s hours: a post-implementation review is not one', () => {
+      const change = ChangeHistory.requested(emergencyWithTicket)
+        .then('MarkDeployed', {}, ci, 10)
+        .then('RecordReview', { summary: 'ok' }, bob, 20);
+      expect(rules(change)).toEqual([['emergency-postmortem-overdue', at(10 + 48 * 60)]]);
+    });
+  });
+
+  describe('what the policy refuses', () => {
+    it('finds a standard change requested outside the templates, though no change exists', () => {
+      const refused = ChangeHistory.requested({ type: 'standard' });
+      expect(refused.refusals).toEqual(['template-required']);
+      const [refusal] = refused.recordedRefusals;
+      const finding = refusedRequestFinding(refused.changeId, refusal.data);
+      expect(finding).toMatchObject({
+        id: `template-bypass-attempt:${refused.changeId}:${at(0)}`,
+        rule: 'template-bypass-attempt',
+        at: at(0),
+        changeId: refused.changeId,
+        services: ['checkout'],
+      });
+      expect(finding?.detail).toMatch(
+        /^RequestChange by alice: cannot request change .*templateId$/,
+      );
+    });
+
+    it('finds attempts to deploy in a freeze, and emergencies that did', () => {
+      const freeze = {
+        kind: 'freeze' as const,
+        id: 'f-1',
+        reason: 'migration',
+        start: at(0),
+        end: at(600),
+      };
+      const normal = ChangeHistory.requested()
+        .then('ApproveChange', {}, bob, 1)
+        .then('MarkDeployed', {}, ci, 20, { freezes: [freeze] });
+      expect(rules(normal)).toEqual([['deploy-in-freeze', at(20)]]);
+      const emergency = ChangeHistory.requested(emergencyWithTicket)
+        .then('MarkDeployed', {}, ci, 20, { freezes: [freeze] })
+        .then('RecordReview', { summary: 'ok' }, bob, 60)
+        .then('RecordReview', { summary: 'root cause', reviewKind: 'post-mortem' }, bob, 90);
+      expect(rules(emergency)).toEqual([['deploy-in-freeze', at(20)]]);
+      expect(changeFindings(emergency.record)[0].detail).toBe(
+        'emergency deployment started in f-1',
+      );
+    });
+
+    it('finds an attempt to go on with a rollout its gates halted', () => {
+      const gated = policyWith((p) => {
+        p.windows = [];
+        p.scheduling.minimumNotice = { businessDays: 0 };
+        p.gates.holdMinutes = 0;
+      });
+      const halted = ChangeHistory.requested()
+        .then('ApproveChange', {}, bob, 1)
+        .then('StartDeployment', {}, ci, 10)
+        .then(
+          'CompleteRolloutStage',
+          { stage: 'canary', percent: 5, gates: [], metrics: { errorRate: 0.5 } },
+          ci,
+          20,
+          { policy: gated },
+        )
+        .then('MarkDeployed', {}, ci, 30);
+      expect(halted.refusals).toEqual(['rollout-halted']);
+      expect(rules(halted)).toEqual([['deploy-after-halt-attempt', at(30)]]);
+    });
+
+    it('finds a deploy of another artifact than the one approved, commits compared as prefixes', () => {
+      const approved = () =>
+        ChangeHistory.requested({ version: '2.0.0', externalRefs: { commit: 'abc1234def' } }).then(
+          'ApproveChange',
+          {},
+          bob,
+          1,
+        );
+      const other = approved().then(
+        'MarkDeployed',
+        { version: '2.0.1', commit: 'abc1234' },
+        ci,
+        20,
+      );
+      expect(rules(other)).toEqual([['deployed-artifact-not-approved', at(20)]]);
+      expect(changeFindings(other.record)[0].detail).toBe('version 2.0.1 deployed, 2.0.0 approved');
+      expect(
+        rules(approved().then('MarkDeployed', { version: '2.0.0', commit: 'abc1234' }, ci, 20)),
+      ).toEqual([]);
+      expect(rules(approved().then('MarkDeployed', {}, ci, 20))).toEqual([]);
     });
   });
 

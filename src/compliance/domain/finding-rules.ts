@@ -1,5 +1,12 @@
+import type { Artifact } from '../../changes/domain/change-request';
+import type { CommandRefusedData } from '../../changes/domain/events';
 import type { UnplannedDeploymentDetectedData } from '../../deployments/domain/service-events';
-import { unplannedAttempt, type ChangeCompliance, type RefusedAttempt } from './change-compliance';
+import {
+  unplannedAttempt,
+  utc,
+  type ChangeCompliance,
+  type RefusedAttempt,
+} from './change-compliance';
 
 /**
  * Every rule a finding can come from. The ids are a published contract (exports, filters,
@@ -15,6 +22,15 @@ export const FINDING_RULES = {
   'missing-rollback-plan': 'Requested without a rollback plan',
   'rollback-failed': 'Closed as failed after a rollback',
   'rollback-slower-than-plan': 'The rollback took longer than its plan said',
+  'template-bypass-attempt':
+    'A standard or pre-approved change was requested outside the templates of the policy',
+  'deploy-in-freeze': 'Deploying inside a freeze or blackout was attempted or done',
+  'deploy-after-halt-attempt': 'Going on with a rollout its gates halted was attempted',
+  'deployed-artifact-not-approved': 'Deployed a version or commit other than the one approved',
+  'emergency-ticket-overdue':
+    'No change ticket on record within the policy’s hours of an emergency',
+  'emergency-postmortem-overdue':
+    'No post-mortem recorded within the policy’s hours of an emergency',
 } as const;
 
 export type FindingRule = keyof typeof FINDING_RULES;
@@ -45,6 +61,16 @@ export function ruleForAttempt(code: string): FindingRule | null {
       return 'deploy-before-approval';
     case 'outside-window':
       return 'deploy-outside-window';
+    case 'template-required':
+    case 'template-unknown':
+    case 'outside-template':
+    case 'template-risk-exceeded':
+      return 'template-bypass-attempt';
+    case 'in-freeze':
+    case 'in-blackout':
+      return 'deploy-in-freeze';
+    case 'rollout-halted':
+      return 'deploy-after-halt-attempt';
     case 'no-matching-change':
     case 'unknown-change':
       return 'deploy-without-approved-change';
@@ -62,6 +88,18 @@ export function ruleForAttempt(code: string): FindingRule | null {
  */
 export function changeFindings(record: ChangeCompliance): Finding[] {
   const findings = new Map<string, Finding>();
+  // Worded without saying whether it came later, so the text is the same whatever time the
+  // finding is looked at from.
+  const overdue = (
+    dueBy: string | null,
+    doneAt: string | null,
+    rule: FindingRule,
+    what: string,
+  ) => {
+    if (dueBy !== null && (doneAt === null || doneAt > dueBy)) {
+      add(rule, dueBy, `no ${what} was recorded by ${dueBy}`);
+    }
+  };
   const add = (rule: FindingRule, at: string, detail: string) => {
     const id = `${rule}:${record.changeId}:${at}`;
     if (!findings.has(id)) {
@@ -87,15 +125,28 @@ export function changeFindings(record: ChangeCompliance): Finding[] {
       'emergency deployment started outside its window',
     );
   }
+  if (record.startedIn.length > 0 && record.deployStartedAt !== null) {
+    add(
+      'deploy-in-freeze',
+      record.deployStartedAt,
+      `emergency deployment started in ${record.startedIn.join(', ')}`,
+    );
+  }
+  const mismatch = artifactMismatch(record.approvedArtifact, record.deployedArtifact);
+  if (mismatch !== null && record.deployStartedAt !== null) {
+    add('deployed-artifact-not-approved', record.deployStartedAt, mismatch);
+  }
   if (!record.provided.rollbackPlan) {
     add('missing-rollback-plan', record.requestedAt, 'requested without a rollback plan');
   }
-  const { reviewDueBy, firstReviewAt } = record;
-  if (reviewDueBy !== null && (firstReviewAt === null || firstReviewAt > reviewDueBy)) {
-    // Worded without saying whether a review came later, so the text is the same whatever
-    // time the finding is looked at from.
-    add('emergency-review-overdue', reviewDueBy, `no review was recorded by ${reviewDueBy}`);
-  }
+  overdue(record.reviewDueBy, record.firstReviewAt, 'emergency-review-overdue', 'review');
+  overdue(record.ticketDueBy, record.ticketAt, 'emergency-ticket-overdue', 'change ticket');
+  overdue(
+    record.postMortemDueBy,
+    record.firstPostMortemAt,
+    'emergency-postmortem-overdue',
+    'post-mortem',
+  );
   if (record.rolledBackAt !== null && record.closedAt !== null && record.outcome === 'failed') {
     add(
       'rollback-failed',
@@ -132,6 +183,46 @@ export function unplannedDeploymentFinding(
     services: [data.service],
     detail: describe(attempt),
   };
+}
+
+/**
+ * A request the policy refused (a standard change outside its templates, say) leaves no change
+ * record, only its refusal on the stream it would have had.
+ */
+export function refusedRequestFinding(changeId: string, data: CommandRefusedData): Finding | null {
+  const rule = ruleForAttempt(data.code);
+  if (rule === null) return null;
+  const at = utc(data.at);
+  return {
+    id: `${rule}:${changeId}:${at}`,
+    rule,
+    at,
+    changeId,
+    services: [...(data.request?.services ?? [])],
+    detail: describe({
+      code: data.code,
+      command: data.command,
+      actor: data.actor,
+      at,
+      detail: data.reason,
+    }),
+  };
+}
+
+/** What differs between the approved artifact and the deployed one; null when nothing does. */
+function artifactMismatch(approved: Artifact | null, deployed: Artifact | null): string | null {
+  if (approved === null || deployed === null) return null;
+  const differs = (['version', 'commit'] as const).filter((part) => {
+    const want = approved[part];
+    const got = deployed[part];
+    if (want === undefined || got === undefined) return false;
+    // Commits are compared as prefixes: one side may be abbreviated.
+    return part === 'commit' ? !(want.startsWith(got) || got.startsWith(want)) : want !== got;
+  });
+  if (differs.length === 0) return null;
+  return differs
+    .map((part) => `${part} ${deployed[part]} deployed, ${approved[part]} approved`)
+    .join('; ');
 }
 
 function describe(attempt: RefusedAttempt): string {

@@ -8,10 +8,15 @@ const shipped = (approvalMinutes: number, leadMinutes: number) =>
     .then('ApproveChange', {}, bob, approvalMinutes)
     .then('MarkDeployed', {}, ci, leadMinutes);
 
+const template = { templateId: 'feature-flag-toggle' };
+
 describe('periodFigures', () => {
   const history = [
     shipped(10, 60),
-    shipped(20, 90),
+    // Requested without a rollback plan.
+    ChangeHistory.requested({ rollbackPlan: undefined })
+      .then('ApproveChange', {}, bob, 20)
+      .then('MarkDeployed', {}, ci, 90),
     // Rolled back 15 min after deploying at +30, closed as failed.
     shipped(5, 30)
       .then('RollBackChange', { reason: 'errors' }, ci, 45)
@@ -21,8 +26,8 @@ describe('periodFigures', () => {
       .then('ApproveChange', {}, bob, 30)
       .then('StartDeployment', {}, ci, 40)
       .then('RollBackChange', { reason: 'errors' }, ci, 65),
-    // Approved by policy, no rollback plan, deployed at +15.
-    ChangeHistory.requested({ type: 'standard', rollbackPlan: undefined }).then(
+    // Approved by policy from a template (whose rollback plan it takes), deployed at +15.
+    ChangeHistory.requested({ ...template, type: 'standard', rollbackPlan: undefined }).then(
       'MarkDeployed',
       {},
       ci,
@@ -31,7 +36,7 @@ describe('periodFigures', () => {
     // An emergency deployed at +5 and never approved nor reviewed.
     ChangeHistory.requested({ type: 'emergency' }).then('MarkDeployed', {}, ci, 5),
     // Waiting for approval.
-    ChangeHistory.requested({ type: 'preapproved' }),
+    ChangeHistory.requested({ ...template, type: 'preapproved', rollbackPlan: undefined }),
   ];
   const records = history.map((h) => h.record);
   const findings = records.flatMap(changeFindings);
@@ -66,7 +71,7 @@ describe('periodFigures', () => {
   });
 
   it('shares complete records and counts findings by rule', () => {
-    // Incomplete: standard (rollback plan), emergency (approvals) → 5 / 7.
+    // Incomplete: the one without a rollback plan, emergency (approvals) → 5 / 7.
     expect(figures.complete).toBe(5);
     expect(figures.auditCompletenessShare).toBe(5 / 7);
     expect(figures.findingsByRule).toMatchObject({
@@ -75,6 +80,46 @@ describe('periodFigures', () => {
       'emergency-review-overdue': 1,
       'self-approval-attempt': 0,
     });
+  });
+
+  it('gives each template its use and safety record', () => {
+    expect(figures.templates).toEqual([
+      {
+        templateId: 'feature-flag-toggle',
+        changes: 2,
+        deployed: 1,
+        failed: 0,
+        rolledBack: 0,
+        changeFailureRate: 0,
+      },
+    ]);
+  });
+
+  it('measures approval time against each route’s SLA', () => {
+    expect(figures.approvalSla).toEqual([
+      {
+        route: 'emergency',
+        slaHours: null,
+        approved: 0,
+        withinSla: 0,
+        overdue: 0,
+        approvalTimeMinutes: { count: 0, p50: null, p90: null },
+      },
+      {
+        route: 'peer-review',
+        slaHours: 2,
+        approved: 4,
+        withinSla: 4,
+        overdue: 0,
+        approvalTimeMinutes: { count: 4, p50: 10, p90: 30 },
+      },
+    ]);
+    const late = ChangeHistory.requested()
+      .then('RecordApprovalOverdue', {}, ci, 121)
+      .then('ApproveChange', {}, bob, 150);
+    expect(periodFigures([late.record], []).approvalSla).toEqual([
+      expect.objectContaining({ route: 'peer-review', approved: 1, withinSla: 0, overdue: 1 }),
+    ]);
   });
 
   it('counts a failure closed as failed without a rollback', () => {

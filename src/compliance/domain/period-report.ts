@@ -11,6 +11,30 @@ export interface DurationFigures {
   readonly p90: number | null;
 }
 
+/** How the changes of one template fared: the safety record a pre-approval rests on. */
+export interface TemplateFigures {
+  readonly templateId: string;
+  readonly changes: number;
+  readonly deployed: number;
+  /** Rolled back or closed as failed. */
+  readonly failed: number;
+  readonly rolledBack: number;
+  /** failed / deployed. */
+  readonly changeFailureRate: number | null;
+}
+
+/** Approval time against the route's SLA, over the changes people approved. */
+export interface ApprovalSlaFigures {
+  readonly route: string;
+  /** The SLA the changes were assessed with (the latest, if the policy changed in the period). */
+  readonly slaHours: number | null;
+  readonly approved: number;
+  readonly withinSla: number;
+  /** Changes the ledger recorded ApprovalOverdue for, approved or not. */
+  readonly overdue: number;
+  readonly approvalTimeMinutes: DurationFigures;
+}
+
 /** The figures of a period; a ratio is null when its denominator is 0. */
 export interface PeriodFigures {
   readonly changes: number;
@@ -38,6 +62,8 @@ export interface PeriodFigures {
   /** complete / changes. */
   readonly auditCompletenessShare: number | null;
   readonly findingsByRule: Readonly<Record<FindingRule, number>>;
+  readonly templates: readonly TemplateFigures[];
+  readonly approvalSla: readonly ApprovalSlaFigures[];
 }
 
 const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
@@ -107,5 +133,54 @@ export function periodFigures(
       FINDING_RULE_IDS,
       findings.map((f) => f.rule),
     ),
+    templates: templateFigures(changes),
+    approvalSla: approvalSlaFigures(changes),
   };
+}
+
+const failedChange = (c: ChangeCompliance) =>
+  c.deployStartedAt !== null && (c.rolledBackAt !== null || c.outcome === 'failed');
+
+function groupBy<K>(changes: readonly ChangeCompliance[], key: (c: ChangeCompliance) => K | null) {
+  const groups = new Map<K, ChangeCompliance[]>();
+  for (const change of changes) {
+    const k = key(change);
+    if (k !== null) groups.set(k, [...(groups.get(k) ?? []), change]);
+  }
+  return [...groups].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
+}
+
+function templateFigures(changes: readonly ChangeCompliance[]): TemplateFigures[] {
+  return groupBy(changes, (c) => c.templateId).map(([templateId, used]) => {
+    const deployed = used.filter((c) => c.deployStartedAt !== null).length;
+    const failed = used.filter(failedChange).length;
+    return {
+      templateId,
+      changes: used.length,
+      deployed,
+      failed,
+      rolledBack: used.filter((c) => c.rolledBackAt !== null).length,
+      changeFailureRate: ratio(failed, deployed),
+    };
+  });
+}
+
+function approvalSlaFigures(changes: readonly ChangeCompliance[]): ApprovalSlaFigures[] {
+  const routed = changes.filter((c) => c.route !== null && c.route !== 'automatic');
+  return groupBy(routed, (c) => c.route).map(([route, ofRoute]) => {
+    const approved = ofRoute.filter((c) => c.approvedAt !== null && !c.approvedAutomatically);
+    const within = approved.filter(
+      (c) => c.approvalDueBy !== null && (c.approvedAt ?? '') <= c.approvalDueBy,
+    );
+    return {
+      route,
+      slaHours: ofRoute.at(-1)?.approvalSlaHours ?? null,
+      approved: approved.length,
+      withinSla: within.length,
+      overdue: ofRoute.filter((c) => c.approvalOverdueAt !== null).length,
+      approvalTimeMinutes: durations(
+        approved.map((c) => minutesBetween(c.requestedAt, c.approvedAt ?? c.requestedAt)),
+      ),
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import type { RiskLevel } from '../../policy/risk-assessment';
+import type { RiskLevel } from '../../policy/policy';
 
 /** What a deployment was doing at the moment asked about. */
 export type DeploymentStatusAt = 'rolling-out' | 'deployed' | 'rolled-back';

@@ -1,4 +1,4 @@
-import type { RiskLevel } from '../../policy/risk-assessment';
+import type { RiskLevel } from '../../policy/policy';
 import { scoreFactors, scoreOf, type DeploymentStatusAt, type ScoreFactors } from './suspect-score';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { ExecuteChangeCommandHandler } from '../../changes/application/execute-change-command.handler';
 import { ExecuteChangeCommand } from '../../changes/application/execute-change-command';
 import { loadChange } from '../../changes/application/load-change';
-import type { ChangeCommand } from '../../changes/domain/commands';
+import type { ChangeIntent } from '../../changes/domain/commands';
 import { DomainError } from '../../changes/domain/domain-error';
 import {
   deploymentHistory,
@@ -142,6 +142,7 @@ export class DeploymentRecorder {
   ): Promise<Finding | null> {
     const { state } = await loadChange(this.store, match.changeId);
     const commands = changeCommandsForDeploy(deploy, phase, state, rolledBackTo);
+    const receivedAt = origin.receivedAt ?? new Date().toISOString();
     try {
       for (const [index, body] of commands.entries()) {
         const command = {
@@ -149,7 +150,8 @@ export class DeploymentRecorder {
           changeId: match.changeId,
           actor: ingestActor(deploy),
           at: deploy.occurredAt,
-        } as ChangeCommand;
+          receivedAt,
+        } as ChangeIntent;
         await this.changes.execute(
           new ExecuteChangeCommand(command, {
             source: origin.source,

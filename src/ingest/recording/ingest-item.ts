@@ -6,6 +6,11 @@ export interface IngestOrigin {
   readonly source: string;
   /** Kafka: `<topic>/<partition>/<offset>`; HTTP: the delivery id or the request's id. */
   readonly correlationId: string;
+  /**
+   * When the ledger received it, by its own clock (window rules check it beside the time the
+   * sender reports); absent: when it is recorded.
+   */
+  readonly receivedAt?: string;
 }
 
 export interface IngestItem {

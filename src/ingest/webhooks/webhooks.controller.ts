@@ -20,6 +20,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public, RequireRoles } from '../../auth/access.decorators';
+import { Clock } from '../../common/clock';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { InvalidRequest } from '../../http/problem';
@@ -52,6 +53,7 @@ export class WebhooksController {
   constructor(
     @Inject(OBSERVATION_RECORDER) private readonly recorder: ObservationRecorder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   @Post('github')
@@ -108,7 +110,8 @@ export class WebhooksController {
   }
 
   private record(observations: Observation[], format: string, correlationId: string) {
-    const origin = { source: `webhook:${format}`, correlationId };
+    const receivedAt = this.clock.now().toISOString();
+    const origin = { source: `webhook:${format}`, correlationId, receivedAt };
     return this.recorder.record(observations.map((observation) => ({ observation, origin })));
   }
 }

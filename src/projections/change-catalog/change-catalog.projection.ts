@@ -2,12 +2,13 @@ import type { RecordedEvent } from '../../ledger/ledger-event';
 import type { SqlClient } from '../../sql/sql-client';
 import { CHANGE_STREAM_PREFIX } from '../../changes/application/change-stream';
 import type { ChangeStatus } from '../../changes/domain/change-state';
+import type { TimeWindow } from '../../changes/domain/change-window';
 import type { Projection } from '../projection';
 
 /** The status a change is in right after each event that moves it. */
 const STATUS_AFTER: Partial<Record<string, ChangeStatus>> = {
-  RiskAssessed: 'awaiting-approval',
   ChangeApproved: 'approved',
+  ApprovalsInvalidated: 'awaiting-approval',
   ChangeRejected: 'rejected',
   ChangeDeferred: 'deferred',
   ChangeScheduled: 'scheduled',
@@ -28,8 +29,12 @@ interface RequestedData {
     category: string;
     services: string[];
     environment: string;
+    plannedWindow?: TimeWindow;
   };
 }
+
+/** A column a batch sets, possibly to null; absent: left as it is. */
+type Assigned<T> = { value: T } | undefined;
 
 /** What a batch changes about one change, folded before anything is written. */
 interface RowChange {
@@ -37,8 +42,46 @@ interface RowChange {
   status?: string;
   riskLevel?: string;
   route?: string;
+  plannedWindow: Assigned<TimeWindow | null>;
+  scheduledWindow: Assigned<TimeWindow>;
+  approvalDueBy: Assigned<string | null>;
+  overdue: Assigned<boolean>;
   updatedAt: string;
   revision: number;
+}
+
+function applyEvent(row: RowChange, event: RecordedEvent): void {
+  const data = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case 'ChangeRequested': {
+      row.requested = data as unknown as RequestedData;
+      row.status = 'awaiting-approval';
+      row.plannedWindow = { value: row.requested.request.plannedWindow ?? null };
+      return;
+    }
+    case 'RiskAssessed':
+      row.riskLevel = data.level as string;
+      row.route = data.route as string;
+      row.approvalDueBy = { value: (data.approvalDueBy as string | undefined) ?? null };
+      row.overdue = { value: false };
+      return;
+    case 'ChangeAmended': {
+      const planned = (data.amendment as { plannedWindow?: TimeWindow }).plannedWindow;
+      if (planned !== undefined) row.plannedWindow = { value: planned };
+      return;
+    }
+    case 'ApprovalsInvalidated':
+      row.approvalDueBy = { value: (data.approvalDueBy as string | undefined) ?? null };
+      row.overdue = { value: false };
+      break;
+    case 'ApprovalOverdue':
+      row.overdue = { value: true };
+      return;
+    case 'ChangeScheduled':
+      row.scheduledWindow = { value: data.window as TimeWindow };
+      break;
+  }
+  row.status = STATUS_AFTER[event.type] ?? row.status;
 }
 
 function fold(events: readonly RecordedEvent[]): Map<string, RowChange> {
@@ -47,20 +90,14 @@ function fold(events: readonly RecordedEvent[]): Map<string, RowChange> {
     if (!event.streamId.startsWith(CHANGE_STREAM_PREFIX)) continue;
     const changeId = event.streamId.slice(CHANGE_STREAM_PREFIX.length);
     const row: RowChange = rows.get(changeId) ?? {
+      plannedWindow: undefined,
+      scheduledWindow: undefined,
+      approvalDueBy: undefined,
+      overdue: undefined,
       updatedAt: event.metadata.occurredAt,
       revision: event.revision,
     };
-    if (event.type === 'ChangeRequested') {
-      row.requested = event.data as unknown as RequestedData;
-      row.status = 'awaiting-approval';
-    } else {
-      row.status = STATUS_AFTER[event.type] ?? row.status;
-      if (event.type === 'RiskAssessed') {
-        const { level, route } = event.data as { level: string; route: string };
-        row.riskLevel = level;
-        row.route = route;
-      }
-    }
+    applyEvent(row, event);
     row.updatedAt = event.metadata.occurredAt;
     row.revision = event.revision;
     rows.set(changeId, row);
@@ -68,9 +105,13 @@ function fold(events: readonly RecordedEvent[]): Map<string, RowChange> {
   return rows;
 }
 
+const range = (window: TimeWindow | null | undefined) =>
+  window ? `[${window.start},${window.end})` : null;
+
 /**
- * One searchable row per change: what GET /changes lists and filters. A batch is folded per
- * change first and written in two statements, however many events it holds.
+ * One searchable row per change: what GET /changes lists and filters, the window conflicts are
+ * looked for in, and the approval deadline the SLA watch reads. A batch is folded per change
+ * first and written in two statements, however many events it holds.
  */
 export const changeCatalog: Projection = {
   name: 'change-catalog',
@@ -96,6 +137,23 @@ export const changeCatalog: Projection = {
         );
         CREATE INDEX change_catalog_requested_idx ON change_catalog (requested_at DESC, change_id);
         CREATE INDEX change_catalog_services_idx ON change_catalog USING gin (services);
+      `,
+    },
+    {
+      version: 2,
+      script: `
+        ALTER TABLE change_catalog
+          ADD COLUMN planned_window tstzrange,
+          ADD COLUMN scheduled_window tstzrange,
+          ADD COLUMN approval_due_by timestamptz,
+          ADD COLUMN approval_overdue boolean NOT NULL DEFAULT false;
+        CREATE INDEX change_catalog_window_idx ON change_catalog
+          USING gist (COALESCE(scheduled_window, planned_window));
+        CREATE INDEX change_catalog_due_idx ON change_catalog (approval_due_by)
+          WHERE NOT approval_overdue;
+        -- The fold now keeps windows and approval deadlines: replay it from the first event.
+        TRUNCATE change_catalog;
+        DELETE FROM projection_checkpoints WHERE projection = 'change-catalog';
       `,
     },
   ],
@@ -128,12 +186,22 @@ export const changeCatalog: Projection = {
       );
     }
     if (rows.length === 0) return;
+    const set = <T>(pick: (row: RowChange) => Assigned<T>) =>
+      rows.map(([, row]) => pick(row) !== undefined);
     await tx.query(
       `UPDATE change_catalog c SET status = COALESCE(u.status, c.status),
          risk_level = COALESCE(u.risk_level, c.risk_level), route = COALESCE(u.route, c.route),
+         planned_window = CASE WHEN u.set_planned THEN u.planned_window::tstzrange ELSE c.planned_window END,
+         scheduled_window = CASE WHEN u.set_scheduled THEN u.scheduled_window::tstzrange ELSE c.scheduled_window END,
+         approval_due_by = CASE WHEN u.set_due THEN u.approval_due_by ELSE c.approval_due_by END,
+         approval_overdue = CASE WHEN u.set_overdue THEN u.overdue ELSE c.approval_overdue END,
          updated_at = u.updated_at, revision = u.revision
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[])
-            AS u(change_id, status, risk_level, route, updated_at, revision)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[],
+                   $7::boolean[], $8::text[], $9::boolean[], $10::text[], $11::boolean[],
+                   $12::timestamptz[], $13::boolean[], $14::boolean[])
+            AS u(change_id, status, risk_level, route, updated_at, revision,
+                 set_planned, planned_window, set_scheduled, scheduled_window, set_due,
+                 approval_due_by, set_overdue, overdue)
        WHERE c.change_id = u.change_id`,
       [
         rows.map(([id]) => id),
@@ -142,6 +210,14 @@ export const changeCatalog: Projection = {
         rows.map(([, row]) => row.route ?? null),
         rows.map(([, row]) => row.updatedAt),
         rows.map(([, row]) => row.revision),
+        set((row) => row.plannedWindow),
+        rows.map(([, row]) => range(row.plannedWindow?.value)),
+        set((row) => row.scheduledWindow),
+        rows.map(([, row]) => range(row.scheduledWindow?.value)),
+        set((row) => row.approvalDueBy),
+        rows.map(([, row]) => row.approvalDueBy?.value ?? null),
+        set((row) => row.overdue),
+        rows.map(([, row]) => row.overdue?.value ?? false),
       ],
     );
   },

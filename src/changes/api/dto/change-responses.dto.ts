@@ -85,3 +85,23 @@ export class ChangeViewDto {
   reviews!: Record<string, unknown>[];
   @ApiPropertyOptional() outcome?: string;
 }
+
+class ConflictWindowDto {
+  @ApiProperty({ format: 'date-time' }) start!: string;
+  @ApiProperty({ format: 'date-time' }) end!: string;
+}
+
+export class ConflictDto {
+  @ApiProperty({ enum: ['same-service', 'dependency', 'freeze', 'blackout'] }) kind!: string;
+  @ApiProperty({ description: "The other change's id, or the freeze's or blackout's" })
+  with!: string;
+  @ApiProperty() detail!: string;
+  @ApiProperty({ enum: ['warn', 'refuse'], description: 'What the policy does about it' })
+  action!: string;
+}
+
+export class ChangeConflictsDto {
+  @ApiProperty({ format: 'uuid' }) changeId!: string;
+  @ApiProperty({ type: ConflictWindowDto, nullable: true }) window!: ConflictWindowDto | null;
+  @ApiProperty({ type: [ConflictDto] }) conflicts!: ConflictDto[];
+}

@@ -72,6 +72,29 @@ export class GateResultDto {
   threshold?: number;
 }
 
+export class StageMetricsDto {
+  @ApiPropertyOptional({ example: 0.0004, description: 'Failed over all requests: 0.001 is 0.1 %' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  errorRate?: number;
+
+  @ApiPropertyOptional({ example: 212 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3_600_000)
+  p99LatencyMs?: number;
+
+  @ApiPropertyOptional({ example: 198, description: 'p99 latency before the rollout' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3_600_000)
+  baselineP99LatencyMs?: number;
+}
+
 export class CompleteRolloutStageDto {
   @ApiProperty({ example: 'canary' })
   @IsString()
@@ -91,6 +114,15 @@ export class CompleteRolloutStageDto {
   @ValidateNested({ each: true })
   @Type(() => GateResultDto)
   gates!: GateResultDto[];
+
+  @ApiPropertyOptional({
+    type: StageMetricsDto,
+    description: "What the stage observed: the ledger judges it against the policy's gates",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StageMetricsDto)
+  metrics?: StageMetricsDto;
 }
 
 export class VerifyChangeDto {

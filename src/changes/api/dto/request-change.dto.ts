@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -168,4 +168,41 @@ export class RequestChangeDto {
   @ValidateNested()
   @Type(() => ExternalRefsDto)
   externalRefs?: ExternalRefsDto;
+
+  @ApiPropertyOptional({
+    example: 'feature-flag-toggle',
+    description: 'The policy template a standard or preapproved change follows (GET /policy)',
+  })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,99}$/)
+  templateId?: string;
+
+  @ApiPropertyOptional({ example: 12, description: 'Size of the change, weighed in its risk' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  filesChanged?: number;
+
+  @ApiPropertyOptional({ example: 340 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  linesChanged?: number;
+
+  @ApiPropertyOptional({
+    example: '2026.12.03-1',
+    description: 'The version to deploy: with externalRefs.commit, what approvers approve',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  version?: string;
 }
+
+/** Any field of a request but its type and template; a change of scope needs new approvals. */
+export class AmendChangeDto extends PartialType(
+  OmitType(RequestChangeDto, ['type', 'templateId'] as const),
+) {}

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { REVIEW_KINDS, type ReviewKind } from '../../domain/commands';
 
 export class ApproveChangeDto {
   @ApiPropertyOptional({ example: 'Looks safe; rollback plan tested in staging' })
@@ -50,4 +51,9 @@ export class RecordReviewDto {
   @IsString({ each: true })
   @MaxLength(2000, { each: true })
   findings?: string[];
+
+  @ApiPropertyOptional({ enum: REVIEW_KINDS, default: 'post-implementation' })
+  @IsOptional()
+  @IsIn(REVIEW_KINDS)
+  reviewKind?: ReviewKind;
 }

@@ -12,7 +12,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { RISK_LEVELS } from '../../../policy/risk-assessment';
+import { RISK_LEVELS } from '../../../policy/policy';
 import { MAX_WINDOW_HOURS } from '../../domain/look-back-window';
 
 export class WhatChangedQuery {
