@@ -173,6 +173,7 @@ async function intoTheLedger(
     store,
     sql,
     new ExecuteChangeCommandHandler(store, new Metrics()),
+    { ingestMaxFutureSkewSeconds: 300 },
   );
   // ---------------------------------------------------------------------------------------
   let first = 0n;
@@ -201,6 +202,7 @@ async function intoTheLedger(
       ],
       dlqTopic: `bench.dlq.${RUN}`,
       ingestConcurrency: CONCURRENCY,
+      ingestPrincipal: 'kafka-ingest',
     },
     recorder: timed,
     logger: pino({ level: 'error' }),

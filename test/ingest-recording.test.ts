@@ -46,7 +46,9 @@ afterAll(async () => {
 
 /** A recorder as one application instance builds it, with its own caches. */
 function instance(): IngestLedger {
-  return new IngestLedger(store, sql, new ExecuteChangeCommandHandler(store, new Metrics()));
+  return new IngestLedger(store, sql, new ExecuteChangeCommandHandler(store, new Metrics()), {
+    ingestMaxFutureSkewSeconds: 300,
+  });
 }
 
 const AT = '2025-03-01T12:00:00.000Z';
@@ -96,7 +98,12 @@ function merge(target: { service?: string; repository?: string }): ChangeMergedO
 function items(...observations: Observation[]): IngestItem[] {
   return observations.map((observation, i) => ({
     observation,
-    origin: { source: 'kafka:test', correlationId: `test/0/${i}` },
+    origin: {
+      source: 'kafka:test',
+      correlationId: `test/0/${i}`,
+      sender: 'kafka-ingest',
+      receivedAt: new Date().toISOString(),
+    },
   }));
 }
 

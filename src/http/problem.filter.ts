@@ -16,7 +16,7 @@ import {
   UnstorableEvent,
   WrongExpectedRevision,
 } from '../ledger/ledger-errors';
-import { MalformedMessage } from '../ingest/observation';
+import { ConflictingRedelivery, MalformedMessage } from '../ingest/observation';
 import { InvalidCursor } from '../projections/change-catalog/list-changes';
 import { InvalidRequest, PROBLEM_CONTENT_TYPE, problemType, type ProblemFields } from './problem';
 
@@ -77,6 +77,11 @@ export function toProblem(error: unknown): ProblemFields {
   if (error instanceof InvalidPosition) {
     return titled(400, 'invalid-position', error.message, {
       errors: [{ field: 'after', reason: 'not a position handed out by this ledger' }],
+    });
+  }
+  if (error instanceof ConflictingRedelivery) {
+    return titled(409, 'conflicting-redelivery', error.message, {
+      errors: [{ field: error.field ?? 'id', reason: error.reason }],
     });
   }
   if (error instanceof MalformedMessage) {

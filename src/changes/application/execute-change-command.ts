@@ -14,6 +14,12 @@ export interface CommandOrigin {
    * again but answered with what was recorded.
    */
   readonly idempotencyKey?: string;
+  /**
+   * When the ledger received the command, by its own clock. For an API call it is the
+   * command's `at`; for an ingested deploy `at` is the time the sender reports and this is
+   * when the message reached the ledger (webhook request or Kafka consumption).
+   */
+  readonly receivedAt?: string;
 }
 
 export interface ChangeCommandResult {

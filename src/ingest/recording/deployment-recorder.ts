@@ -17,6 +17,7 @@ import { ChangeMatcher, type ChangeMatch } from './change-matcher';
 import { changeCommandsForDeploy, ingestActor } from './change-commands-for-deploy';
 import type { IngestOrigin } from './ingest-item';
 import { proposeIngested } from './ingested-events';
+import { observationDigest } from './observation-digest';
 import type { ServiceWindow } from './service-window';
 
 /** Statuses in which any deploy of the change is one nobody approved. */
@@ -89,12 +90,13 @@ export class DeploymentRecorder {
           deploymentId: deploy.deploymentId,
           stage: deploy.stage,
           percent: deploy.percent,
-          reportedBy: deploy.actor,
+          reportedBy: deploy.reportedBy,
           url: deploy.url,
           format: deploy.format,
           changeId: match?.changeId ?? null,
           matchedBy: match?.matchedBy ?? null,
           at,
+          digest: observationDigest(deploy),
         },
       },
     ];
@@ -119,7 +121,7 @@ export class DeploymentRecorder {
         },
       });
     }
-    return proposeIngested(deploy.sourceId, events, ingestActor(deploy).id, at, origin);
+    return proposeIngested(deploy.sourceId, events, at, origin);
   }
 
   /** Only a deploy that changes what runs can be unplanned; a failure or removal is not. */
@@ -147,7 +149,7 @@ export class DeploymentRecorder {
         const command = {
           ...body,
           changeId: match.changeId,
-          actor: ingestActor(deploy),
+          actor: ingestActor(origin),
           at: deploy.occurredAt,
         } as ChangeCommand;
         await this.changes.execute(
@@ -155,6 +157,8 @@ export class DeploymentRecorder {
             source: origin.source,
             correlationId: origin.correlationId,
             idempotencyKey: `${deploy.sourceId}/${index}`,
+            // `at` is what the sender reports; this is when the ledger heard of it.
+            receivedAt: origin.receivedAt,
           }),
         );
       }

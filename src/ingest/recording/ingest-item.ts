@@ -6,6 +6,13 @@ export interface IngestOrigin {
   readonly source: string;
   /** Kafka: `<topic>/<partition>/<offset>`; HTTP: the delivery id or the request's id. */
   readonly correlationId: string;
+  /**
+   * The authenticated sender: the ingest key's principal, the GitHub webhook, or the Kafka
+   * consumer's configured principal. It is the recorded actor, and it scopes the sender's ids.
+   */
+  readonly sender: string;
+  /** When the ledger received it, by its own clock (ISO-8601). */
+  readonly receivedAt: string;
 }
 
 export interface IngestItem {
