@@ -5,8 +5,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import { Authenticator } from './auth/authenticator';
 import type { AppConfig } from './config/config';
 import { ProblemDto } from './http/api-problems.decorator';
+import { applyBrowserPolicy } from './http/security/browser-policy';
+import { guardOperationalRoutes } from './http/security/operational-access';
+import { limitRequestRates } from './http/security/rate-limits';
 import { createLogger, PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 
@@ -17,6 +21,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: config.bodyLimitBytes,
     loggerInstance: logger,
     genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
@@ -26,6 +31,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
+
+  const authenticator = app.get(Authenticator);
+  await applyBrowserPolicy(app, config.corsOrigins);
+  await limitRequestRates(app, config.rateLimits, authenticator);
+  guardOperationalRoutes(app, config, authenticator);
 
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', (request, reply, done) => {

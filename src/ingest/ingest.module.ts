@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { ChangesModule } from '../changes/changes.module';
 import { OBSERVATION_RECORDER } from './recording/ingest-item';
 import { IngestLedger } from './recording/ingest-ledger';
@@ -8,7 +9,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 @Module({
   imports: [ChangesModule],
   controllers: [WebhooksController],
-  providers: [{ provide: OBSERVATION_RECORDER, useClass: IngestLedger }],
+  providers: [{ provide: OBSERVATION_RECORDER, useClass: IngestLedger }, Clock],
   exports: [OBSERVATION_RECORDER],
 })
 export class IngestModule {}

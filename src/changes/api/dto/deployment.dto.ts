@@ -19,12 +19,12 @@ import {
   type ChangeOutcome,
   type GateVerdict,
 } from '../../domain/commands';
+import { NestedObject } from '../../../http/nested.decorators';
 import { TimeWindowDto } from './request-change.dto';
 
 export class ScheduleChangeDto {
   @ApiProperty({ type: TimeWindowDto })
-  @ValidateNested()
-  @Type(() => TimeWindowDto)
+  @NestedObject(() => TimeWindowDto)
   window!: TimeWindowDto;
 }
 

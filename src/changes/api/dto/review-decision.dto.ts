@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 export class ApproveChangeDto {
   @ApiPropertyOptional({ example: 'Looks safe; rollback plan tested in staging' })
@@ -47,6 +55,8 @@ export class RecordReviewDto {
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
   @IsString({ each: true })
   @MaxLength(2000, { each: true })
   findings?: string[];
