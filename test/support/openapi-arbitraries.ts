@@ -178,7 +178,10 @@ function replaceSomewhere(value: unknown, pick: number, replacement: unknown): u
   const keys = Object.keys(value);
   if (keys.length === 0 || pick % 4 === 0) return replacement;
   const key = keys[pick % keys.length];
-  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+  const copy = (Array.isArray(value) ? [...(value as unknown[])] : { ...value }) as Record<
+    string,
+    unknown
+  >;
   copy[key] = replaceSomewhere(copy[key], Math.floor(pick / 4), replacement);
   return copy;
 }
