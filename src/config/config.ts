@@ -140,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     deliveryEnvironment: environmentName('DELIVERY_ENVIRONMENT', 'production'),
     kafka: kafka.config,
     oidc: oidc.config,
-    ingestMaxFutureSkewSeconds: integer('INGEST_MAX_FUTURE_SKEW_SECONDS', 300, 0, 86_400),
+    ingestMaxFutureSkewSeconds: integer('INGEST_MAX_FUTURE_SKEW_SECONDS', 300, 0, 31_536_000),
     rateLimits: {
       perPrincipal: integer('RATE_LIMIT_PER_PRINCIPAL', 1200, 0, 1_000_000),
       perAddress: integer('RATE_LIMIT_PER_ADDRESS', 2400, 0, 1_000_000),
