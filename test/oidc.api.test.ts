@@ -141,7 +141,7 @@ describe('single sign-on with a real OpenID provider (oidc-provider)', () => {
     const lookAlike = await tokenFor(provider.issuer, 'a1ice');
     const response = await app.call('GET', '/changes', { key: lookAlike });
     expect(response.status).toBe(401);
-    expect(response.body).toMatchObject({ detail: expect.stringContaining('confusable') });
+    expect(String(response.body.detail)).toContain('confusable');
   });
 
   it('grants nothing for groups the mapping does not name', async () => {
@@ -164,7 +164,7 @@ describe('single sign-on with a real OpenID provider (oidc-provider)', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const expired = await app.call('GET', '/changes', { key: shortLived });
     expect(expired.status).toBe(401);
-    expect(expired.body).toMatchObject({ detail: expect.stringContaining('exp') });
+    expect(String(expired.body.detail)).toContain('"exp"');
 
     const elsewhereDir = await createPGliteDirectory('oidc-other');
     const elsewhere = await RunningApp.start({
@@ -174,7 +174,7 @@ describe('single sign-on with a real OpenID provider (oidc-provider)', () => {
     try {
       const wrongAudience = await elsewhere.call('GET', '/changes', { key: token });
       expect(wrongAudience.status).toBe(401);
-      expect(wrongAudience.body).toMatchObject({ detail: expect.stringContaining('aud') });
+      expect(String(wrongAudience.body.detail)).toContain('"aud"');
     } finally {
       await elsewhere.close();
       await elsewhereDir.remove();
