@@ -119,7 +119,8 @@ describe('loadConfig: trust and exposure settings', () => {
   });
 
   it('names every problem of these settings', () => {
-    expect(() =>
+    let problems: readonly string[] = [];
+    try {
       loadConfig({
         OIDC_ISSUER: 'not a url',
         OIDC_ROLE_MAP: '{"x":["god"]}',
@@ -128,21 +129,26 @@ describe('loadConfig: trust and exposure settings', () => {
         TRUST_PROXY: 'everyone',
         DOCS_ACCESS: 'maybe',
         INGEST_MAX_FUTURE_SKEW_SECONDS: '-5',
-      }),
-    ).toThrow(
-      expect.objectContaining({
-        problems: expect.arrayContaining([
-          expect.stringMatching(/^OIDC_ISSUER must be an http\(s\) URL/),
-          'OIDC_AUDIENCE is required with OIDC_ISSUER',
-          expect.stringMatching(/^OIDC_ROLE_MAP: "x" must map to roles among/),
-          expect.stringMatching(/^OIDC_CLOCK_TOLERANCE_SECONDS/),
-          expect.stringMatching(/^CORS_ORIGINS: "\*" is not an origin/),
-          expect.stringMatching(/^TRUST_PROXY/),
-          expect.stringMatching(/^DOCS_ACCESS must be one of public, key/),
-          expect.stringMatching(/^INGEST_MAX_FUTURE_SKEW_SECONDS/),
-        ]) as unknown,
-      }),
-    );
+      });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    const starts = [
+      'OIDC_ISSUER must be an http(s) URL',
+      'OIDC_AUDIENCE is required with OIDC_ISSUER',
+      'OIDC_ROLE_MAP: "x" must map to roles among',
+      'OIDC_CLOCK_TOLERANCE_SECONDS',
+      'CORS_ORIGINS: "*" is not an origin',
+      'TRUST_PROXY',
+      'DOCS_ACCESS must be one of public, key',
+      'INGEST_MAX_FUTURE_SKEW_SECONDS',
+    ];
+    for (const start of starts) {
+      expect({ start, found: problems.some((p) => p.startsWith(start)) }).toEqual({
+        start,
+        found: true,
+      });
+    }
     expect(() => loadConfig({ OIDC_AUDIENCE: 'x' })).toThrow(/set but OIDC_ISSUER is not/);
   });
 });
