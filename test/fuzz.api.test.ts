@@ -11,7 +11,7 @@ import {
   type OpenApiDocument,
   type Operation,
 } from './support/openapi-arbitraries';
-import { createTestDatabase, type TestDatabase } from './support/postgres';
+import { changeRequest } from './support/change-requests';
 import { KEYS, RunningApp } from './support/running-app';
 
 /**
@@ -76,41 +76,28 @@ interface Failure {
 }
 
 describe('fuzzing every route of the OpenAPI document (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let running: Awaited<ReturnType<typeof RunningApp.onFreshDatabase>>;
   let app: RunningApp;
   let document: OpenApiDocument;
   const known: string[] = ['checkout', 'production', 'change-catalog', 'generic', 'cdevents'];
 
   beforeAll(async () => {
-    db = await createTestDatabase('fuzz');
-    app = await RunningApp.start({
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: db.connectionString,
+    running = await RunningApp.onFreshDatabase('fuzz', {
       GITHUB_WEBHOOK_SECRET: SECRET,
       RATE_LIMIT_PER_ADDRESS: '0',
       RATE_LIMIT_PER_PRINCIPAL: '0',
       LOG_LEVEL: 'silent',
     });
+    app = running.app;
     document = (await app.call<OpenApiDocument>('GET', '/docs/json')).body;
     // Real ids, so the fuzzed requests reach past the 404s into the rules.
     const now = Date.now();
     const change = await app.call<{ changeId: string }>('POST', '/changes', {
       key: KEYS.alice,
-      body: {
+      body: changeRequest({
         title: 'Fuzzing seed',
-        description: 'a change the fuzzed requests can act on',
-        type: 'normal',
-        category: 'application',
-        services: ['checkout'],
-        environment: 'production',
-        blastRadius: 'low',
-        hasDatabaseMigration: false,
         rollbackPlan: { trigger: 'errors', steps: ['revert'], expectedMinutes: 5 },
-        plannedWindow: {
-          start: new Date(now - 3_600_000).toISOString(),
-          end: new Date(now + 3_600_000).toISOString(),
-        },
-      },
+      }),
     });
     expect(change.status).toBe(201);
     known.push(change.body.changeId);
@@ -133,10 +120,7 @@ describe('fuzzing every route of the OpenAPI document (PostgreSQL)', () => {
     known.push(alertId);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => running?.close());
 
   function requests(operation: Operation): fc.Arbitrary<FuzzRequest> {
     const segment = fc.oneof(

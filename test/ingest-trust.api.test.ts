@@ -2,11 +2,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../src/ledger/event-store';
-import { createTestDatabase, type TestDatabase } from './support/postgres';
+import { changeRequest } from './support/change-requests';
 import { KEYS, RunningApp } from './support/running-app';
 
 const SECRET = 'github-trust-secret';
-const hour = 3_600_000;
 
 interface Receipt {
   recorded: number;
@@ -14,24 +13,17 @@ interface Receipt {
 }
 
 describe('ingest cannot speak for anyone (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let running: Awaited<ReturnType<typeof RunningApp.onFreshDatabase>>;
   let app: RunningApp;
   let store: EventStore;
 
   beforeAll(async () => {
-    db = await createTestDatabase('ingest_trust');
-    app = await RunningApp.start({
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: db.connectionString,
-      GITHUB_WEBHOOK_SECRET: SECRET,
-    });
+    running = await RunningApp.onFreshDatabase('ingest_trust', { GITHUB_WEBHOOK_SECRET: SECRET });
+    app = running.app;
     store = app.app.get<EventStore>(EVENT_STORE);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => running?.close());
 
   const service = () => `svc-${randomUUID().slice(0, 8)}`;
   const deployment = (fields: Record<string, unknown>) => ({
@@ -49,20 +41,7 @@ describe('ingest cannot speak for anyone (PostgreSQL)', () => {
     const name = service();
     const created = await app.call<{ changeId: string }>('POST', '/changes', {
       key: KEYS.alice,
-      body: {
-        title: 'Ship it',
-        description: 'release',
-        type: 'standard',
-        category: 'application',
-        services: [name],
-        environment: 'production',
-        blastRadius: 'low',
-        hasDatabaseMigration: false,
-        plannedWindow: {
-          start: new Date(Date.now() - hour).toISOString(),
-          end: new Date(Date.now() + hour).toISOString(),
-        },
-      },
+      body: changeRequest({ title: 'Ship it', type: 'standard', services: [name] }),
     });
     expect(created.status).toBe(201);
     // The payload says bob deployed it: bob is an approver, and must not become the actor.

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { changeRequest as changeRequestFor } from './support/change-requests';
 import { createPGliteDirectory, type TempDirectory } from './support/postgres';
 import { KEYS, RunningApp } from './support/running-app';
 
@@ -60,23 +61,8 @@ async function tokenFor(issuer: string, clientId: string): Promise<string> {
   return body.access_token;
 }
 
-function changeRequest() {
-  const hour = 3_600_000;
-  return {
-    title: 'Rotate the payments TLS certificate',
-    description: 'expires next week',
-    type: 'normal',
-    category: 'software-config',
-    services: ['payments'],
-    environment: 'production',
-    blastRadius: 'low',
-    hasDatabaseMigration: false,
-    plannedWindow: {
-      start: new Date(Date.now() - hour).toISOString(),
-      end: new Date(Date.now() + hour).toISOString(),
-    },
-  };
-}
+const changeRequest = () =>
+  changeRequestFor({ title: 'Rotate the payments TLS certificate', services: ['payments'] });
 
 describe('single sign-on with a real OpenID provider (oidc-provider)', () => {
   let provider: { issuer: string; process: ChildProcess };

@@ -2,42 +2,21 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from './support/postgres';
+import { changeRequest } from './support/change-requests';
 import { KEYS, RunningApp } from './support/running-app';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const hour = 3_600_000;
-
-function changeRequest(title = 'Raise the checkout pool') {
-  return {
-    title,
-    description: 'pool exhaustion at peak',
-    type: 'normal',
-    category: 'software-config',
-    services: ['checkout'],
-    environment: 'production',
-    blastRadius: 'low',
-    hasDatabaseMigration: false,
-    plannedWindow: {
-      start: new Date(Date.now() - hour).toISOString(),
-      end: new Date(Date.now() + hour).toISOString(),
-    },
-  };
-}
 
 describe('abuse and exposure (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let running: Awaited<ReturnType<typeof RunningApp.onFreshDatabase>>;
   let app: RunningApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase('security');
-    app = await RunningApp.start({ EVENT_STORE: 'postgres', DATABASE_URL: db.connectionString });
+    running = await RunningApp.onFreshDatabase('security');
+    app = running.app;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => running?.close());
 
   it('sends security headers and keeps /docs working under its content security policy', async () => {
     const docs = await fetch(`${app.baseUrl}/docs`);
@@ -70,7 +49,7 @@ describe('abuse and exposure (PostgreSQL)', () => {
   });
 
   it('lets an ingest-only key read nothing', async () => {
-    const keysFile = join(tmpdir(), `${db.name}-keys.json`);
+    const keysFile = join(tmpdir(), `${running.database.name}-keys.json`);
     await writeFile(
       keysFile,
       JSON.stringify([
@@ -80,7 +59,7 @@ describe('abuse and exposure (PostgreSQL)', () => {
     );
     const scoped = await RunningApp.start({
       EVENT_STORE: 'postgres',
-      DATABASE_URL: db.connectionString,
+      DATABASE_URL: running.database.connectionString,
       API_KEYS_FILE: keysFile,
     });
     try {
@@ -167,7 +146,7 @@ describe('abuse and exposure (PostgreSQL)', () => {
     // The admin passes every role check, but never approves its own change.
     const own = await app.call<{ changeId: string }>('POST', '/changes', {
       key: KEYS.root,
-      body: changeRequest('Root requests, then tries to approve'),
+      body: changeRequest({ title: 'Root requests, then tries to approve' }),
     });
     expect(own.status).toBe(201);
     for (let i = 0; i < 5; i++) {
@@ -193,26 +172,21 @@ describe('abuse and exposure (PostgreSQL)', () => {
 });
 
 describe('rate limits and keys on /metrics and /docs (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let running: Awaited<ReturnType<typeof RunningApp.onFreshDatabase>>;
   let app: RunningApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase('limits');
-    app = await RunningApp.start({
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: db.connectionString,
+    running = await RunningApp.onFreshDatabase('limits', {
       RATE_LIMIT_PER_PRINCIPAL: '5',
       RATE_LIMIT_PER_ADDRESS: '60',
       METRICS_ACCESS: 'key',
       DOCS_ACCESS: 'key',
       CORS_ORIGINS: 'https://ops.example.com',
     });
+    app = running.app;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => running?.close());
 
   it('asks for a key on /metrics and /docs, and takes it as Bearer or as the Basic password', async () => {
     for (const path of ['/metrics', '/docs', '/docs/json']) {
