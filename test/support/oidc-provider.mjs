@@ -18,6 +18,9 @@ const byId = new Map(clients.map((client) => [client.id, client]));
 
 let handler = (_request, response) => response.writeHead(503).end();
 const server = createServer((request, response) => handler(request, response));
+// Clients keep connections alive across the suite's slower steps (an app starting): Node's
+// 5 s default would close them under a request in flight ("other side closed").
+server.keepAliveTimeout = 120_000;
 server.listen(0, '127.0.0.1', () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
