@@ -169,6 +169,7 @@ async function intoTheLedger(
     store,
     sql,
     await changeCommandHandler(store, sql),
+    { ingestMaxFutureSkewSeconds: 300 },
   );
   // ---------------------------------------------------------------------------------------
   let first = 0n;
@@ -197,6 +198,7 @@ async function intoTheLedger(
       ],
       dlqTopic: `bench.dlq.${RUN}`,
       ingestConcurrency: CONCURRENCY,
+      ingestPrincipal: 'kafka-ingest',
     },
     recorder: timed,
     logger: pino({ level: 'error' }),

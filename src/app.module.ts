@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module';
 import { ChangesModule } from './changes/changes.module';
@@ -10,7 +10,9 @@ import type { AppConfig } from './config/config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { FreezesModule } from './freezes/freezes.module';
 import { ProblemFilter } from './http/problem.filter';
-import { strictValidationPipe } from './http/validation';
+import { IdempotencyKeyInterceptor } from './http/idempotency/idempotency-key.interceptor';
+import { IdempotencyKeys } from './http/idempotency/idempotency-keys';
+import { RequestInputPipe } from './http/request-input.pipe';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IngestModule } from './ingest/ingest.module';
 import { KafkaModule } from './ingest/kafka/kafka.module';
@@ -46,7 +48,9 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_PIPE, useFactory: strictValidationPipe },
+        { provide: APP_PIPE, useClass: RequestInputPipe },
+        IdempotencyKeys,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },
       ],
     };
   }

@@ -5,9 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import { Authenticator } from './auth/authenticator';
 import type { Clock } from './common/clock';
 import type { AppConfig } from './config/config';
 import { ProblemDto } from './http/api-problems.decorator';
+import { applyBrowserPolicy } from './http/security/browser-policy';
+import { guardOperationalRoutes } from './http/security/operational-access';
+import { limitRequestRates } from './http/security/rate-limits';
 import { createLogger, PinoNestLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 
@@ -18,6 +22,7 @@ export async function createApp(config: AppConfig, clock?: Clock): Promise<NestF
     bodyLimit: config.bodyLimitBytes,
     loggerInstance: logger,
     genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, clock),
@@ -31,6 +36,11 @@ export async function createApp(config: AppConfig, clock?: Clock): Promise<NestF
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
+
+  const authenticator = app.get(Authenticator);
+  await applyBrowserPolicy(app, config.corsOrigins);
+  await limitRequestRates(app, config.rateLimits, authenticator);
+  guardOperationalRoutes(app, config, authenticator);
 
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { ApiKeysFileError } from './auth/api-key-registry';
+import { OidcSetupError } from './auth/oidc/oidc-token-verifier';
 import { ConfigError, loadConfig } from './config/config';
 import { createApp } from './create-app';
 import { PolicyFileError } from './policy/policy-file/read-policy';
@@ -18,7 +20,11 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Configuration problems are the operator's to fix: say exactly what, without a stack.
-  const theirs = error instanceof ConfigError || error instanceof PolicyFileError;
-  console.error(theirs ? error.message : error);
+  const operators =
+    error instanceof ConfigError ||
+    error instanceof ApiKeysFileError ||
+    error instanceof OidcSetupError ||
+    error instanceof PolicyFileError;
+  console.error(operators ? error.message : error);
   process.exit(1);
 });

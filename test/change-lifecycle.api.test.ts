@@ -258,14 +258,16 @@ function describeLifecycle(
 
     it('answers a retried request with the same Idempotency-Key with what the first recorded', async () => {
       const headers = { 'idempotency-key': `req-${Date.now()}` };
+      // A retry repeats the request exactly: the same body to the same route.
+      const body = changeRequest();
       const first = await app.call<CommandResult>('POST', '/changes', {
         key: KEYS.alice,
-        body: changeRequest(),
+        body,
         headers,
       });
       const retry = await app.call<CommandResult>('POST', '/changes', {
         key: KEYS.alice,
-        body: changeRequest(),
+        body,
         headers,
       });
       expect(retry.status).toBe(201);

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 /** A recorder as one application instance builds it, with its own caches. */
 function instance(): IngestLedger {
-  return new IngestLedger(store, sql, handler);
+  return new IngestLedger(store, sql, handler, { ingestMaxFutureSkewSeconds: 300 });
 }
 
 const AT = '2025-03-01T12:00:00.000Z';
@@ -95,7 +95,12 @@ function merge(target: { service?: string; repository?: string }): ChangeMergedO
 function items(...observations: Observation[]): IngestItem[] {
   return observations.map((observation, i) => ({
     observation,
-    origin: { source: 'kafka:test', correlationId: `test/0/${i}` },
+    origin: {
+      source: 'kafka:test',
+      correlationId: `test/0/${i}`,
+      sender: 'kafka-ingest',
+      receivedAt: new Date().toISOString(),
+    },
   }));
 }
 

@@ -52,9 +52,53 @@ describe('API keys', () => {
       ]),
       /\[1\]: the same key is listed twice/,
     ],
+    [
+      'one person under two spellings',
+      JSON.stringify([
+        { principal: 'alice', roles: ['requester'], keySha256: sha256('x') },
+        { principal: 'Alice ', roles: ['approver'], keySha256: sha256('y') },
+      ]),
+      /\[1\]\.principal: principal "Alice " is the same after normalization as "alice"/,
+    ],
+    [
+      'a look-alike of another principal',
+      JSON.stringify([
+        { principal: 'alice', roles: ['requester'], keySha256: sha256('x') },
+        { principal: '\u0430lice', roles: ['approver'], keySha256: sha256('y') },
+      ]),
+      /is confusable with "alice"/,
+    ],
+    [
+      'a control character in a principal',
+      JSON.stringify([{ principal: 'a\u0000', roles: ['admin'], keySha256: sha256('x') }]),
+      /\[0\]\.principal must not contain control characters/,
+    ],
   ])('refuses a file with %s', (_, content, message) => {
     expect(() => parseApiKeys(content, 'keys.json')).toThrow(ApiKeysFileError);
     expect(() => parseApiKeys(content, 'keys.json')).toThrow(message);
+  });
+
+  it('keeps one spelling of each principal, and two keys of one principal as one', () => {
+    const rotated = new ApiKeyRegistry(
+      parseApiKeys(
+        JSON.stringify([
+          { principal: 'Deploy-Bot', roles: ['deployer'], keySha256: sha256('old') },
+          { principal: 'Deploy-Bot', roles: ['deployer'], keySha256: sha256('new') },
+        ]),
+        'keys.json',
+      ),
+    );
+    expect(rotated.authenticate('old')?.id).toBe('deploy-bot');
+    expect(rotated.authenticate('new')?.id).toBe('deploy-bot');
+  });
+
+  it('refuses a key principal that looks like a principal the service acts as', () => {
+    const content = JSON.stringify([
+      { principal: 'GitHub-Webhook', roles: ['admin'], keySha256: sha256('x') },
+    ]);
+    expect(() =>
+      parseApiKeys(content, 'keys.json', [{ id: 'github-webhook', where: 'the webhook' }]),
+    ).toThrow(/same after normalization as "github-webhook"/);
   });
 
   it('ships demo keys that match the README', () => {

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import {
+  confusablePrincipals,
+  normalizePrincipalId,
+  principalIdProblem,
+  principalSkeleton,
+  type NamedPrincipal,
+} from './principal-id';
 import { ROLES, type Principal, type Role } from './role';
 
 export interface ApiKeyEntry {
+  /** Normalized (NFKC, case-folded): the id recorded as the actor. */
   readonly principal: string;
   readonly roles: readonly Role[];
   readonly keySha256: string;
@@ -12,8 +20,16 @@ export class ApiKeysFileError extends Error {}
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** Parses the API_KEYS_FILE content; keys are only ever held as SHA-256 hashes. */
-export function parseApiKeys(json: string, origin: string): ApiKeyEntry[] {
+/**
+ * Parses the API_KEYS_FILE content; keys are only ever held as SHA-256 hashes. Principal ids
+ * are normalized, and a file naming one person twice (differently cased, or confusable with
+ * another id, or with one of the `reserved` principals the service acts as) is refused.
+ */
+export function parseApiKeys(
+  json: string,
+  origin: string,
+  reserved: readonly NamedPrincipal[] = [],
+): ApiKeyEntry[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -22,12 +38,16 @@ export function parseApiKeys(json: string, origin: string): ApiKeyEntry[] {
   }
   if (!Array.isArray(parsed)) throw new ApiKeysFileError(`${origin}: must be a JSON array`);
   const seen = new Set<string>();
-  return parsed.map((entry: unknown, index) => {
+  const named: NamedPrincipal[] = [...reserved];
+  const entries = parsed.map((entry: unknown, index) => {
     const where = `${origin}[${index}]`;
     const { principal, roles, keySha256 } = (entry ?? {}) as Record<string, unknown>;
     if (typeof principal !== 'string' || principal.trim() === '') {
       throw new ApiKeysFileError(`${where}.principal must be a non-empty string`);
     }
+    const idProblem = principalIdProblem(normalizePrincipalId(principal));
+    if (idProblem) throw new ApiKeysFileError(`${where}.principal ${idProblem}`);
+    named.push({ id: principal, where: `${where}.principal` });
     if (!Array.isArray(roles) || roles.length === 0) {
       throw new ApiKeysFileError(`${where}.roles must be a non-empty array`);
     }
@@ -44,28 +64,39 @@ export function parseApiKeys(json: string, origin: string): ApiKeyEntry[] {
     const hash = keySha256.toLowerCase();
     if (seen.has(hash)) throw new ApiKeysFileError(`${where}: the same key is listed twice`);
     seen.add(hash);
-    return { principal, roles: roles as Role[], keySha256: hash };
+    return { principal: normalizePrincipalId(principal), roles: roles as Role[], keySha256: hash };
   });
+  const problems = confusablePrincipals(named);
+  if (problems.length > 0) throw new ApiKeysFileError(problems.join('\n  - '));
+  return entries;
 }
 
 /** Who a bearer key belongs to. */
 export class ApiKeyRegistry {
   private readonly byHash: ReadonlyMap<string, Principal>;
+  private readonly bySkeleton: ReadonlyMap<string, string>;
 
-  constructor(entries: readonly ApiKeyEntry[]) {
+  constructor(entries: readonly ApiKeyEntry[], reserved: readonly NamedPrincipal[] = []) {
     this.byHash = new Map(
       entries.map((e) => [e.keySha256, { id: e.principal, roles: e.roles }] as const),
     );
+    const ids = [...entries.map((e) => e.principal), ...reserved.map((r) => r.id)];
+    this.bySkeleton = new Map(ids.map((id) => [principalSkeleton(id), id] as const));
   }
 
-  static fromFile(path: string): ApiKeyRegistry {
+  static fromFile(path: string, reserved: readonly NamedPrincipal[] = []): ApiKeyRegistry {
     let content: string;
     try {
       content = readFileSync(path, 'utf8');
     } catch (error) {
       throw new ApiKeysFileError(`${path}: cannot be read (${(error as Error).message})`);
     }
-    return new ApiKeyRegistry(parseApiKeys(content, path));
+    return new ApiKeyRegistry(parseApiKeys(content, path, reserved), reserved);
+  }
+
+  /** The configured principal with this TR39 skeleton, if any. */
+  principalLike(skeleton: string): string | undefined {
+    return this.bySkeleton.get(skeleton);
   }
 
   authenticate(key: string): Principal | null {

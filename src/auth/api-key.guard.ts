@@ -1,6 +1,5 @@
 import {
   ForbiddenException,
-  Inject,
   Injectable,
   UnauthorizedException,
   type CanActivate,
@@ -8,38 +7,39 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE, REQUIRED_ROLES, type AuthenticatedRequest } from './access.decorators';
-import { API_KEY_REGISTRY, ApiKeyRegistry } from './api-key-registry';
-import type { Role } from './role';
+import { Authenticator } from './authenticator';
+import { READER_ROLES, type Role } from './role';
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-/** Every route needs a valid key unless marked @Public(); @RequireRoles narrows who. */
+/**
+ * Every route needs a valid key or token unless marked @Public(); @RequireRoles narrows who,
+ * and a route that names no roles is for readers (every role but ingest).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(API_KEY_REGISTRY) private readonly keys: ApiKeyRegistry,
+    private readonly authenticator: Authenticator,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-
     const request = context
       .switchToHttp()
-      .getRequest<AuthenticatedRequest & { headers: Record<string, string | undefined> }>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match)
+      .getRequest<
+        AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> }
+      >();
+    const authentication = await this.authenticator.authenticate(request);
+    if ('anonymous' in authentication) {
       throw new UnauthorizedException('send the API key as "Authorization: Bearer <key>"');
-    const principal = this.keys.authenticate(match[1]);
-    if (!principal) throw new UnauthorizedException('unknown API key');
+    }
+    if ('refused' in authentication) throw new UnauthorizedException(authentication.refused);
+    const { principal } = authentication;
     request.principal = principal;
-
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (required && !principal.roles.includes('admin')) {
-      if (!required.some((role) => principal.roles.includes(role))) {
-        throw new ForbiddenException(`requires one of the roles: ${required.join(', ')}`);
-      }
+    const required =
+      this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? READER_ROLES;
+    if (!principal.roles.includes('admin') && !required.some((r) => principal.roles.includes(r))) {
+      throw new ForbiddenException(`requires one of the roles: ${required.join(', ')}`);
     }
     return true;
   }

@@ -1,13 +1,17 @@
-import { Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { API_KEY_REGISTRY, ApiKeyRegistry } from './api-key-registry';
 import { ApiKeyGuard } from './api-key.guard';
+import { Authenticator, OIDC_VERIFIER } from './authenticator';
+import { OidcTokenVerifier } from './oidc/oidc-token-verifier';
+import { servicePrincipals } from './service-principals';
 
 /** Shipped with the repository for the README walk-through; refused in production. */
 export const DEMO_API_KEYS_FILE = join(__dirname, '..', '..', 'config', 'demo-api-keys.json');
 
+@Global()
 @Module({
   providers: [
     {
@@ -19,10 +23,21 @@ export const DEMO_API_KEYS_FILE = join(__dirname, '..', '..', 'config', 'demo-ap
             'API_KEYS_FILE is not set: using the PUBLIC demo keys from config/demo-api-keys.json',
           );
         }
-        return ApiKeyRegistry.fromFile(config.apiKeysFile ?? DEMO_API_KEYS_FILE);
+        return ApiKeyRegistry.fromFile(
+          config.apiKeysFile ?? DEMO_API_KEYS_FILE,
+          servicePrincipals(config),
+        );
       },
     },
+    {
+      provide: OIDC_VERIFIER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.oidc === null ? null : OidcTokenVerifier.open(config.oidc),
+    },
+    Authenticator,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],
+  exports: [Authenticator],
 })
 export class AuthModule {}

@@ -75,3 +75,80 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', API_KEYS_FILE: 'k.json' }).production).toBe(true);
   });
 });
+
+describe('loadConfig: trust and exposure settings', () => {
+  it('defaults to API keys only, public /metrics and /docs, no CORS, a 5-minute ingest skew', () => {
+    expect(loadConfig({})).toMatchObject({
+      oidc: null,
+      ingestMaxFutureSkewSeconds: 300,
+      rateLimits: { perPrincipal: 1200, perAddress: 2400 },
+      trustProxy: false,
+      corsOrigins: [],
+      metricsAccess: 'public',
+      docsAccess: 'public',
+    });
+  });
+
+  it('reads single sign-on with its role mapping', () => {
+    const config = loadConfig({
+      OIDC_ISSUER: 'https://login.example.com/realms/ops',
+      OIDC_AUDIENCE: 'change-ledger',
+      OIDC_PRINCIPAL_CLAIM: 'preferred_username',
+      OIDC_ROLES_CLAIM: 'realm_access.roles',
+      OIDC_ROLE_MAP: '{"ledger-approvers":["approver"],"cab":["approver","cab"]}',
+      OIDC_CLOCK_TOLERANCE_SECONDS: '10',
+      CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173',
+      TRUST_PROXY: '10.0.0.0/8,192.168.1.1',
+      METRICS_ACCESS: 'key',
+    });
+    expect(config.oidc).toMatchObject({
+      issuer: 'https://login.example.com/realms/ops',
+      audience: 'change-ledger',
+      jwksUri: null,
+      principalClaim: 'preferred_username',
+      rolesClaim: 'realm_access.roles',
+      clockToleranceSeconds: 10,
+    });
+    expect([...(config.oidc?.roleMap ?? [])]).toEqual([
+      ['ledger-approvers', ['approver']],
+      ['cab', ['approver', 'cab']],
+    ]);
+    expect(config.corsOrigins).toEqual(['https://ops.example.com', 'http://localhost:5173']);
+    expect(config.trustProxy).toBe('10.0.0.0/8,192.168.1.1');
+    expect(config.metricsAccess).toBe('key');
+  });
+
+  it('names every problem of these settings', () => {
+    let problems: readonly string[] = [];
+    try {
+      loadConfig({
+        OIDC_ISSUER: 'not a url',
+        OIDC_ROLE_MAP: '{"x":["god"]}',
+        OIDC_CLOCK_TOLERANCE_SECONDS: '-1',
+        CORS_ORIGINS: '*',
+        TRUST_PROXY: 'everyone',
+        DOCS_ACCESS: 'maybe',
+        INGEST_MAX_FUTURE_SKEW_SECONDS: '-5',
+      });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    const starts = [
+      'OIDC_ISSUER must be an http(s) URL',
+      'OIDC_AUDIENCE is required with OIDC_ISSUER',
+      'OIDC_ROLE_MAP: "x" must map to roles among',
+      'OIDC_CLOCK_TOLERANCE_SECONDS',
+      'CORS_ORIGINS: "*" is not an origin',
+      'TRUST_PROXY',
+      'DOCS_ACCESS must be one of public, key',
+      'INGEST_MAX_FUTURE_SKEW_SECONDS',
+    ];
+    for (const start of starts) {
+      expect({ start, found: problems.some((p) => p.startsWith(start)) }).toEqual({
+        start,
+        found: true,
+      });
+    }
+    expect(() => loadConfig({ OIDC_AUDIENCE: 'x' })).toThrow(/set but OIDC_ISSUER is not/);
+  });
+});

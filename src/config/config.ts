@@ -1,8 +1,18 @@
 import { resolve } from 'node:path';
+import { parseOidcConfig, type OidcConfig } from '../auth/oidc/oidc-config';
 import { MAX_WINDOW_HOURS } from '../incidents/domain/look-back-window';
 import { parseKafkaConfig, type KafkaConfig } from '../ingest/kafka/kafka-config';
 
 export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
+
+/** Who may read an operational route: anyone, or any caller with a valid key or token. */
+export type OperationalAccess = 'public' | 'key';
+
+/** Requests per minute; 0 turns that limit off. */
+export interface RateLimits {
+  readonly perPrincipal: number;
+  readonly perAddress: number;
+}
 
 /** Everything the service reads from its environment, validated once at start-up. */
 export interface AppConfig {
@@ -30,6 +40,17 @@ export interface AppConfig {
   readonly policyFile: string | null;
   /** How often overdue approvals are looked for (and recorded). */
   readonly approvalSlaCheckMs: number;
+  /** Null: API keys only. */
+  readonly oidc: OidcConfig | null;
+  /** How far in the future an ingested occurrence may claim to be, against our clock. */
+  readonly ingestMaxFutureSkewSeconds: number;
+  readonly rateLimits: RateLimits;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For names the client; false: none. */
+  readonly trustProxy: false | number | string;
+  /** Origins allowed to call from a browser; empty: CORS off (no CORS headers at all). */
+  readonly corsOrigins: readonly string[];
+  readonly metricsAccess: OperationalAccess;
+  readonly docsAccess: OperationalAccess;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const kafka = parseKafkaConfig(env);
   problems.push(...kafka.problems);
+  const oidc = parseOidcConfig(env);
+  problems.push(...oidc.problems);
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 1, 65535),
@@ -124,9 +147,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kafka: kafka.config,
     policyFile: policyFile === null ? null : resolve(policyFile),
     approvalSlaCheckMs: integer('APPROVAL_SLA_CHECK_MS', 60_000, 1000, 3_600_000),
+    oidc: oidc.config,
+    ingestMaxFutureSkewSeconds: integer('INGEST_MAX_FUTURE_SKEW_SECONDS', 300, 0, 31_536_000),
+    rateLimits: {
+      perPrincipal: integer('RATE_LIMIT_PER_PRINCIPAL', 1200, 0, 1_000_000),
+      perAddress: integer('RATE_LIMIT_PER_ADDRESS', 2400, 0, 1_000_000),
+    },
+    trustProxy: parseTrustProxy(text('TRUST_PROXY'), problems),
+    corsOrigins: parseCorsOrigins(text('CORS_ORIGINS'), problems),
+    metricsAccess: oneOf<OperationalAccess>('METRICS_ACCESS', ['public', 'key'], 'public'),
+    docsAccess: oneOf<OperationalAccess>('DOCS_ACCESS', ['public', 'key'], 'public'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** A hop count, or the addresses and CIDR ranges of the proxies in front of the service. */
+function parseTrustProxy(raw: string | null, problems: string[]): false | number | string {
+  if (raw === null) return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const parts = raw.split(',').map((part) => part.trim());
+  if (parts.every((part) => /^[0-9a-fA-F:.]+(?:\/\d{1,3})?$/.test(part))) return parts.join(',');
+  problems.push(
+    `TRUST_PROXY must be a hop count or comma-separated proxy addresses/CIDRs, got ${JSON.stringify(raw)}`,
+  );
+  return false;
+}
+
+/** Exact origins (scheme, host, port): a wildcard would let any page use a stolen key. */
+function parseCorsOrigins(raw: string | null, problems: string[]): string[] {
+  if (raw === null) return [];
+  return raw.split(',').flatMap((part) => {
+    const origin = part.trim();
+    try {
+      const url = new URL(origin);
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin) {
+        return [origin];
+      }
+    } catch {
+      // reported below
+    }
+    problems.push(
+      `CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin like https://ops.example.com`,
+    );
+    return [];
+  });
 }
 
 export const APP_CONFIG = Symbol('AppConfig');

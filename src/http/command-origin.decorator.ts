@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedRequest } from '../auth/access.decorators';
 import type { CommandOrigin } from '../changes/application/execute-change-command';
-import { InvalidRequest } from './problem';
-
-const TOKEN = /^[\w.:-]{1,128}$/;
+import { idempotencyKeyOf, REQUEST_TOKEN } from './idempotency/idempotency-key';
 
 /**
  * Source, correlation id and idempotency key of an API call. A caller's X-Correlation-Id is
  * kept when sane; an Idempotency-Key makes a retried request answer with what the first one
- * recorded instead of recording twice. Keys are scoped to the principal.
+ * recorded instead of recording twice (IdempotencyKeyInterceptor refuses it on another
+ * request). Keys are scoped to the principal.
  */
 export const ApiOrigin = createParamDecorator(
   (_: unknown, context: ExecutionContext): CommandOrigin => {
@@ -20,17 +19,11 @@ export const ApiOrigin = createParamDecorator(
       >();
     const correlation = request.headers['x-correlation-id'];
     const correlationId =
-      typeof correlation === 'string' && TOKEN.test(correlation) ? correlation : randomUUID();
-    const key = request.headers['idempotency-key'];
+      typeof correlation === 'string' && REQUEST_TOKEN.test(correlation)
+        ? correlation
+        : randomUUID();
+    const key = idempotencyKeyOf(request.headers);
     if (key === undefined) return { source: 'api', correlationId };
-    if (typeof key !== 'string' || !TOKEN.test(key)) {
-      throw new InvalidRequest([
-        {
-          field: 'Idempotency-Key',
-          reason: 'must be 1 to 128 letters, digits, ".", ":", "_" or "-"',
-        },
-      ]);
-    }
     return { source: 'api', correlationId, idempotencyKey: `${request.principal?.id}:${key}` };
   },
 );

@@ -12,7 +12,10 @@ import {
   UnstorableEvent,
   WrongExpectedRevision,
 } from '../ledger/ledger-errors';
+import { ConflictingRedelivery } from '../ingest/observation';
+import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
 import { InvalidRequest } from './problem';
+import { RateLimited } from './security/rate-limits';
 import { toProblem } from './problem.filter';
 
 describe('toProblem', () => {
@@ -34,6 +37,9 @@ describe('toProblem', () => {
     [new BadRequestException('Validation failed (uuid is expected)'), 400, 'bad-request'],
     [new ImATeapotException(), 418, 'http-418'],
     [new PayloadTooLargeException(), 413, 'body-too-large'],
+    [new ConflictingRedelivery('generic:1'), 409, 'conflicting-redelivery'],
+    [new IdempotencyKeyReused('first used for another request'), 422, 'idempotency-key-reused'],
+    [new RateLimited(30, 'principal'), 429, 'rate-limited'],
     [new Error('bug'), 500, 'internal-error'],
   ])('maps %p to %i %s', (error, status, code) => {
     expect(toProblem(error)).toMatchObject({ status, code });

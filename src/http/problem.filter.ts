@@ -16,8 +16,9 @@ import {
   UnstorableEvent,
   WrongExpectedRevision,
 } from '../ledger/ledger-errors';
-import { MalformedMessage } from '../ingest/observation';
+import { ConflictingRedelivery, MalformedMessage } from '../ingest/observation';
 import { InvalidCursor } from '../projections/change-catalog/list-changes';
+import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
 import { InvalidRequest, PROBLEM_CONTENT_TYPE, problemType, type ProblemFields } from './problem';
 
 const HTTP_TITLES: Record<number, string> = {
@@ -44,6 +45,7 @@ const HTTP_CODES: Record<number, string> = {
   405: 'method-not-allowed',
   413: 'body-too-large',
   415: 'unsupported-media-type',
+  429: 'rate-limited',
 };
 
 const DOMAIN_STATUS = { 'not-found': 404, conflict: 409, rule: 422 } as const;
@@ -79,6 +81,11 @@ export function toProblem(error: unknown): ProblemFields {
       errors: [{ field: 'after', reason: 'not a position handed out by this ledger' }],
     });
   }
+  if (error instanceof ConflictingRedelivery) {
+    return titled(409, 'conflicting-redelivery', error.message, {
+      errors: [{ field: error.field ?? 'id', reason: error.reason }],
+    });
+  }
   if (error instanceof MalformedMessage) {
     return titled(400, 'malformed-message', error.message, {
       errors: [{ field: error.field ?? 'body', reason: error.reason }],
@@ -87,6 +94,11 @@ export function toProblem(error: unknown): ProblemFields {
   if (error instanceof InvalidCursor) {
     return titled(400, 'invalid-cursor', error.message, {
       errors: [{ field: 'cursor', reason: error.message }],
+    });
+  }
+  if (error instanceof IdempotencyKeyReused) {
+    return titled(422, 'idempotency-key-reused', error.message, {
+      errors: [{ field: 'Idempotency-Key', reason: 'was first used for another request' }],
     });
   }
   if (error instanceof StreamDeleted) return titled(404, 'stream-deleted', error.message);

@@ -9,6 +9,11 @@ interface ObservationBase {
   readonly sourceId: string;
   /** ISO-8601 instant the sender says it happened. */
   readonly occurredAt: string;
+  /**
+   * Who or what the payload says did it (a pipeline, a bot, a user, a CloudEvent source): kept
+   * as reported data, never as the actor, which is the authenticated sender.
+   */
+  readonly reportedBy?: string;
 }
 
 export type DeploymentPhase =
@@ -26,8 +31,6 @@ export interface DeploymentObservation extends ObservationBase {
   readonly deploymentId?: string;
   readonly stage?: string;
   readonly percent?: number;
-  /** Who or what deployed, as the sender names it (pipeline, bot, user). */
-  readonly actor?: string;
   readonly url?: string;
 }
 
@@ -89,3 +92,17 @@ export class MalformedMessage extends Error {
 
 /** Turns one inbound message into what it reports; throws MalformedMessage, never guesses. */
 export type Normalizer = (message: InboundMessage) => Observation[];
+
+/**
+ * A message under an id the sender already used, reporting something else: refused, never
+ * taken for a repeat of the first (which the ledger keeps as it was recorded).
+ */
+export class ConflictingRedelivery extends MalformedMessage {
+  constructor(readonly sourceId: string) {
+    super(
+      'an earlier message under this id reported something else; it is recorded as it was',
+      'id',
+    );
+    this.name = 'ConflictingRedelivery';
+  }
+}

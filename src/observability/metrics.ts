@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { conflictingRedeliveries } from '../ingest/kafka/ingest-metrics';
 
 /** One registry per application instance, so tests can run several apps in one process. */
 export class Metrics {
@@ -22,6 +23,17 @@ export class Metrics {
   readonly appendConflicts = new Counter({
     name: 'ledger_append_conflicts_total',
     help: 'Appends that lost an optimistic-concurrency race and were retried or refused',
+    registers: [this.registry],
+  });
+
+  readonly ingestConflicts = conflictingRedeliveries(this.registry);
+
+  readonly refusalsThrottled = new Counter({
+    name: 'ledger_refusals_throttled_total',
+    help:
+      'Refused attempts not recorded on the ledger because the same principal, change and rule ' +
+      'already had one recorded in that minute',
+    labelNames: ['code'] as const,
     registers: [this.registry],
   });
 

@@ -10,15 +10,14 @@ import { DEFAULT_POLICY_FILE, loadPolicyFile } from './policy-file/policy-file';
 @Global()
 @Module({})
 export class PolicyModule {
+  /** Reads the policy at once: a broken file stops start-up before anything is opened. */
   static forRoot(config: AppConfig): DynamicModule {
+    const policy = loadPolicyFile(config.policyFile ?? DEFAULT_POLICY_FILE);
     return {
       module: PolicyModule,
       controllers: [PolicyController],
       providers: [
-        {
-          provide: POLICY_IN_FORCE,
-          useFactory: () => loadPolicyFile(config.policyFile ?? DEFAULT_POLICY_FILE),
-        },
+        { provide: POLICY_IN_FORCE, useValue: policy },
         PolicyRecorder,
         PolicyQueries,
       ],

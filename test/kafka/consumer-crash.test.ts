@@ -79,6 +79,7 @@ describe('a consumer killed in the middle of a batch', () => {
         ingestTopics: [{ topic, format: 'generic' }],
         dlqTopic,
         ingestConcurrency: 3,
+        ingestPrincipal: 'kafka-ingest',
       },
       recorder: ledger,
       logger: pino({ level: 'silent' }),

@@ -43,6 +43,7 @@ async function startConsumer(options: {
       ingestTopics: options.topics,
       dlqTopic: options.dlqTopic,
       ingestConcurrency: 3,
+      ingestPrincipal: 'kafka-ingest',
     },
     recorder: options.recorder,
     logger: options.logger,

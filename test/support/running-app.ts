@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/config';
 import type { Clock } from '../../src/common/clock';
 import { createApp } from '../../src/create-app';
 import { anytimePolicyFile } from './policy-file';
+import { createTestDatabase } from './postgres';
 
 /** Keys from config/demo-api-keys.json, the same the README walk-through uses. */
 export const KEYS = {
@@ -39,6 +40,24 @@ export class RunningApp {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new RunningApp(app, `http://127.0.0.1:${address.port}`);
+  }
+
+  /** The service on a fresh PostgreSQL database of its own, dropped again by `close`. */
+  static async onFreshDatabase(label: string, env: Record<string, string> = {}) {
+    const db = await createTestDatabase(label);
+    const running = await RunningApp.start({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: db.connectionString,
+      ...env,
+    });
+    return {
+      app: running,
+      database: db,
+      close: async () => {
+        await running.close();
+        await db.drop();
+      },
+    };
   }
 
   async call<T = Record<string, unknown>>(

@@ -35,6 +35,8 @@ export interface IncidentData {
   readonly environment?: string;
   readonly description?: string;
   readonly url?: string;
+  /** Who the sender says reported it (a CloudEvent source), as reported. */
+  readonly reportedBy?: string;
   readonly format: string;
   readonly at: string;
 }

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import { DuplicateEventConflict } from '../../ledger/ledger-errors';
 import type { ProposedEvent, RecordedEvent } from '../../ledger/ledger-event';
 import { metadataFor, proposeEvent } from '../../ledger/propose-event';
 import { RecentStreams } from '../../ledger/recent-streams';
@@ -28,6 +29,18 @@ const MAX_ATTEMPTS = 5;
 
 /** Changes are written in bursts (approve, deploy, verify, close): keep the busy ones warm. */
 const RECENT_STREAMS = 10_000;
+
+const MINUTE = 60_000;
+
+/**
+ * The one refused attempt kept per principal, change, rule and minute (by the ledger's clock):
+ * its event id is derived from them, so every instance agrees on which attempt is recorded and
+ * a burst of attempts cannot flood the change's stream.
+ */
+function refusalKey(command: ChangeCommand, code: string): string {
+  const minute = Math.floor(Date.parse(command.receivedAt) / MINUTE);
+  return JSON.stringify(['refused', command.actor.id, command.changeId, code, minute]);
+}
 
 function propose(
   event: ChangeEvent,
@@ -93,15 +106,29 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
       return decide(command, state);
     } catch (error) {
       const refusal = fresh && error instanceof DomainError ? refusalRecord(command, error) : null;
-      if (refusal) {
-        const event = propose(refusal, 0, command.actor.id, command.at, {
-          ...origin,
-          idempotencyKey: undefined,
-        });
-        // Appended wherever the stream ends: the attempt happened, whatever came since.
-        await this.store.append(changeStreamId(command.changeId), 'any', [event]);
-      }
+      if (refusal) await this.recordRefusal(command, refusal, origin);
       throw error;
+    }
+  }
+
+  /** Records a refused attempt, unless one like it was recorded this minute: then counts it. */
+  private async recordRefusal(
+    command: ChangeCommand,
+    refusal: ChangeEvent<'CommandRefused'>,
+    origin: CommandOrigin,
+  ): Promise<void> {
+    const { code } = refusal.data;
+    const idempotencyKey = refusalKey(command, code);
+    const event = propose(refusal, 0, command.actor.id, command.at, { ...origin, idempotencyKey });
+    const throttled = () => this.metrics.refusalsThrottled.inc({ code });
+    if ((await this.store.storedEventIds([event.eventId])).size > 0) return throttled();
+    try {
+      // Appended wherever the stream ends: the attempt happened, whatever came since.
+      await this.store.append(changeStreamId(command.changeId), 'any', [event]);
+    } catch (conflict) {
+      // Another attempt of the same minute got in first (here or on another instance).
+      if (!(conflict instanceof DuplicateEventConflict)) throw conflict;
+      throttled();
     }
   }
 

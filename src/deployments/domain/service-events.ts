@@ -25,6 +25,8 @@ export interface DeploymentObservedData {
   /** How the change was found: named by the sender, by commit or version, or none. */
   readonly matchedBy: 'change-id' | 'commit' | 'version' | 'rollback-of' | null;
   readonly at: string;
+  /** SHA-256 of the observation as reported: a redelivery under its id must match it. */
+  readonly digest?: string;
 }
 
 /** A deploy no approved change accounts for: a compliance finding. */
@@ -58,8 +60,11 @@ export interface ChangeMergedData {
   readonly commit?: string;
   readonly pullRequest?: string;
   readonly changeId?: string;
+  readonly reportedBy?: string;
   readonly format: string;
   readonly at: string;
+  /** SHA-256 of the observation as reported: a redelivery under its id must match it. */
+  readonly digest?: string;
 }
 
 export type ServiceEvent =

@@ -53,6 +53,8 @@ interface Cdevent {
   /** `<subject>.<predicate>`, without the version. */
   readonly name: string;
   readonly sourceId: string;
+  /** The CloudEvent source: what the sender says produced it, kept as reported. */
+  readonly source: string;
   readonly occurredAt: string;
   readonly subjectFields: JsonFields;
   readonly customData?: JsonFields;
@@ -144,6 +146,7 @@ function readCdevent(cloudEvent: CloudEvent): Cdevent {
   return {
     name: match[1],
     sourceId: `cdevents:${JSON.stringify([source, id])}`,
+    source,
     occurredAt: context.instant('timestamp'),
     subjectFields: cloudEvent.data.object('subject'),
     // customData may also be a base64 string (non-JSON content): it then carries none of ours.
@@ -176,6 +179,7 @@ function deployment(event: Cdevent, phase: DeploymentPhase): Observation {
     kind: 'deployment',
     sourceId: event.sourceId,
     occurredAt: event.occurredAt,
+    reportedBy: event.source,
     phase,
     service: serviceName(event.subjectFields.string('id')),
     environment: content.object('environment').string('id'),
@@ -193,6 +197,7 @@ function changeMerged(event: Cdevent): Observation {
     kind: 'change-merged',
     sourceId: event.sourceId,
     occurredAt: event.occurredAt,
+    reportedBy: event.source,
     // A CDEvents change is a proposed change to a repository: a pull or merge request.
     pullRequest: event.subjectFields.string('id'),
     repository: event.subjectFields
@@ -212,6 +217,7 @@ function incident(event: Cdevent, status: IncidentObservation['status']): Observ
     kind: 'incident',
     sourceId: event.sourceId,
     occurredAt: event.occurredAt,
+    reportedBy: event.source,
     status,
     incidentId: event.subjectFields.string('id'),
     // Optional in CDEvents, but an incident on no service cannot be correlated with any change.

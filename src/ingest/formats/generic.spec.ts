@@ -30,7 +30,7 @@ describe('normalizeGeneric', () => {
         deploymentId: '01HXZ3F0M2N4P6Q8R0S2T4V6W8',
         stage: 'canary',
         percent: 25,
-        actor: 'spinnaker-pipeline/checkout-prod',
+        reportedBy: 'spinnaker-pipeline/checkout-prod',
         url: 'https://spinnaker.example.com/#/applications/checkout/executions/01HXZ3F0M2N4P6Q8R0S2T4V6W8',
       },
     ]);

@@ -45,7 +45,9 @@ const deploymentEvent = z
     deploymentId: text("The sender's id for the whole deployment, across its phases.").optional(),
     stage: text('Rollout stage reached, e.g. canary.').optional(),
     percent: z.number().min(0).max(100).optional().meta({ description: 'Share of traffic.' }),
-    actor: text('Who or what deployed: pipeline, bot, user.').optional(),
+    actor: text(
+      'Who or what deployed (pipeline, bot, user), kept as reported: the recorded actor is the authenticated sender.',
+    ).optional(),
     url: z.url().optional().meta({ description: 'Link to the deployment run.' }),
   })
   .meta({ title: 'Deployment event' });
@@ -97,9 +99,11 @@ export const normalizeGeneric: Normalizer = ({ body }) => {
 function toObservation(event: z.infer<typeof genericEvent>): Observation {
   const { id, service, ...fields } = event;
   const identity = { format: 'generic', sourceId: `generic:${id}`, service: serviceName(service) };
-  return fields.kind === 'deployment'
-    ? defined({ ...fields, ...identity })
-    : defined({ ...fields, ...identity, labels: fields.labels ?? {} });
+  if (fields.kind === 'alert') {
+    return defined({ ...fields, ...identity, labels: fields.labels ?? {} });
+  }
+  const { actor, ...deployment } = fields;
+  return defined({ ...deployment, ...identity, reportedBy: actor });
 }
 
 // Every type the schema expects somewhere.

@@ -20,7 +20,7 @@ const productionDeployment = {
   commit: '9f2c1e4b7a3d5e6f8091a2b3c4d5e6f708192a3b',
   changeId: 'CHG-1042',
   deploymentId: '1234567890',
-  actor: 'alice',
+  reportedBy: 'alice',
   url: 'https://github.com/acme/payments-api/actions/runs/9087654321/job/24987654321',
 };
 
@@ -60,7 +60,7 @@ describe('normalizeGithubDeploymentStatus', () => {
         version: 'main',
         commit: '5b1d0c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c',
         deploymentId: '1234567999',
-        actor: 'alice',
+        reportedBy: 'alice',
         url: 'https://ci.example.com/builds/4412',
       },
     ]);

@@ -59,7 +59,7 @@ function toObservation(root: JsonFields, status: JsonFields, phase: DeploymentPh
     commit: deployment.string('sha'),
     changeId: payload?.optionalString('changeId'),
     deploymentId: deployment.integerId('id'),
-    actor: deployment.optionalObject('creator')?.optionalString('login'),
+    reportedBy: deployment.optionalObject('creator')?.optionalString('login'),
     // log_url replaces the deprecated target_url; older senders set only the latter.
     url: status.optionalString('log_url') ?? status.optionalString('target_url'),
   });

@@ -10,7 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { StoreUnavailable } from '../../ledger/ledger-errors';
 import { normalizerFor } from '../formats';
-import { MalformedMessage, type Normalizer } from '../observation';
+import { ConflictingRedelivery, MalformedMessage, type Normalizer } from '../observation';
 import type { IngestItem, IngestOutcome, ObservationRecorder } from '../recording/ingest-item';
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff';
 import type { KafkaConfig } from './kafka-config';
@@ -19,7 +19,10 @@ import type { DeadLetterReason, IngestMetrics } from './ingest-metrics';
 
 export interface IngestConsumerOptions {
   readonly kafka: Kafka;
-  readonly config: Pick<KafkaConfig, 'groupId' | 'ingestTopics' | 'dlqTopic' | 'ingestConcurrency'>;
+  readonly config: Pick<
+    KafkaConfig,
+    'groupId' | 'ingestTopics' | 'dlqTopic' | 'ingestConcurrency' | 'ingestPrincipal'
+  >;
   readonly recorder: ObservationRecorder;
   readonly logger: Logger;
   readonly metrics: IngestMetrics;
@@ -188,11 +191,14 @@ export class KafkaIngestConsumer {
     const normalize = this.normalizers.get(topic) as Normalizer;
     const accepted: Accepted[] = [];
     const refused: Refused[] = [];
+    const receivedAt = new Date().toISOString();
     for (const message of messages) {
       try {
         const origin = {
           source: `kafka:${topic}`,
           correlationId: `${topic}/${partition}/${message.offset}`,
+          sender: this.options.config.ingestPrincipal,
+          receivedAt,
         };
         const observations = normalize(toInboundMessage(message));
         accepted.push({
@@ -217,7 +223,10 @@ export class KafkaIngestConsumer {
       for (const entry of recordable) {
         const single = await this.record(entry.items, chunk);
         if (single === null) return false;
-        if (single instanceof MalformedMessage) {
+        if (single instanceof ConflictingRedelivery) {
+          refused.push(refusal(entry.message, single, 'conflict'));
+          this.options.metrics.conflicts.inc({ route: 'kafka' });
+        } else if (single instanceof MalformedMessage) {
           refused.push(refusal(entry.message, single, 'unrecordable'));
         } else recorded.push(entry);
       }

@@ -1,7 +1,19 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Why a message went to the dead-letter topic: a closed set, so the label stays bounded. */
-export type DeadLetterReason = 'malformed' | 'unrecordable' | 'unexpected';
+export type DeadLetterReason = 'malformed' | 'unrecordable' | 'conflict' | 'unexpected';
+
+/** Messages refused for reporting something else under an id already recorded, by route. */
+export function conflictingRedeliveries(registry: Registry): Counter<'route'> {
+  return new Counter({
+    name: 'ledger_ingest_conflicting_redeliveries_total',
+    help:
+      'Ingested messages refused because their id was already recorded with other content ' +
+      '(route: kafka or webhook)',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+}
 
 /** The ingest consumer's Prometheus metrics, registered on the application's registry. */
 export class IngestMetrics {
@@ -10,7 +22,11 @@ export class IngestMetrics {
   readonly recordRetries: Counter<'topic' | 'error'>;
   readonly lag: Gauge<'topic' | 'partition'>;
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    /** Shared with the webhooks when the application already registered it. */
+    readonly conflicts: Counter<'route'> = conflictingRedeliveries(registry),
+  ) {
     this.messages = new Counter({
       name: 'ledger_ingest_messages_total',
       help:

@@ -43,6 +43,7 @@ describe('parseKafkaConfig', () => {
       tls: null,
       sasl: null,
       ingestConcurrency: 3,
+      ingestPrincipal: 'kafka-ingest',
     });
   });
 
@@ -63,6 +64,7 @@ describe('parseKafkaConfig', () => {
         KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
         KAFKA_SASL_USERNAME: 'ledger',
         KAFKA_SASL_PASSWORD: ' s3cret ',
+        KAFKA_INGEST_PRINCIPAL: 'CI-Events',
       },
       (path) => (path === '/etc/ca.pem' ? PEM : ''),
     );
@@ -82,6 +84,7 @@ describe('parseKafkaConfig', () => {
       tls: { ca: PEM },
       sasl: { mechanism: 'scram-sha-512', username: 'ledger', password: ' s3cret ' },
       ingestConcurrency: 6,
+      ingestPrincipal: 'ci-events',
     });
   });
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { normalizePrincipalId, principalIdProblem } from '../../auth/principal-id';
 import { INGEST_FORMATS, isIngestFormat, type IngestFormat } from '../formats';
 
 /** A topic the ingest consumer reads and the one format its messages are in. */
@@ -34,6 +35,8 @@ export interface KafkaConfig {
   readonly sasl: KafkaSasl | null;
   /** Partitions one instance processes at the same time. */
   readonly ingestConcurrency: number;
+  /** Who the ingest topics' messages are recorded as coming from (the events' actor). */
+  readonly ingestPrincipal: string;
 }
 
 const DEFAULT_INGEST_TOPICS = INGEST_FORMATS.map(
@@ -81,6 +84,11 @@ export const KAFKA_ENVIRONMENT: readonly {
     name: 'KAFKA_INGEST_CONCURRENCY',
     default: '`3`',
     meaning: 'partitions one instance processes at the same time (1 to 64)',
+  },
+  {
+    name: 'KAFKA_INGEST_PRINCIPAL',
+    default: '`kafka-ingest`',
+    meaning: 'principal recorded as the actor of what the ingest topics report',
   },
   {
     name: 'KAFKA_SSL',
@@ -199,6 +207,10 @@ export function parseKafkaConfig(
   }
   const tls = ssl === true || (ssl === null && caFile !== null) ? { ca } : null;
 
+  const ingestPrincipal = text('KAFKA_INGEST_PRINCIPAL') ?? 'kafka-ingest';
+  const principalProblem = principalIdProblem(normalizePrincipalId(ingestPrincipal));
+  if (principalProblem) problems.push(`KAFKA_INGEST_PRINCIPAL ${principalProblem}`);
+
   const sasl = parseSasl(env, text, problems);
   const outbox = flag('KAFKA_OUTBOX') ?? true;
 
@@ -214,6 +226,7 @@ export function parseKafkaConfig(
     tls,
     sasl,
     ingestConcurrency,
+    ingestPrincipal: normalizePrincipalId(ingestPrincipal),
   };
   return { config, problems };
 }

@@ -55,7 +55,7 @@ function runtimeProvider(config: KafkaConfig): Provider {
         config,
         recorder,
         logger,
-        metrics: new IngestMetrics(metrics.registry),
+        metrics: new IngestMetrics(metrics.registry, metrics.ingestConflicts),
       });
       const outbox = config.outbox
         ? new LedgerOutbox({

@@ -63,9 +63,19 @@ const INCIDENT_TYPES = {
 
 function incidentEvent(incident: IncidentObservation): AlertEvent {
   const { incidentId, service, environment, description, url, format, occurredAt } = incident;
+  const { reportedBy } = incident;
   return {
     type: INCIDENT_TYPES[incident.status],
-    data: { incidentId, service, environment, description, url, format, at: occurredAt },
+    data: {
+      incidentId,
+      service,
+      environment,
+      description,
+      url,
+      reportedBy,
+      format,
+      at: occurredAt,
+    },
   };
 }
 
@@ -78,10 +88,10 @@ export function alertAppend(
     observation.kind === 'alert'
       ? [alertStreamId(observation.alertId), alertEvent(observation)]
       : [incidentStreamId(observation.incidentId), incidentEvent(observation)];
-  const { sourceId, format, occurredAt } = observation;
+  const { sourceId, occurredAt } = observation;
   return {
     streamId,
     expected: 'any',
-    events: proposeIngested(sourceId, [event], `ingest:${format}`, occurredAt, origin),
+    events: proposeIngested(sourceId, [event], occurredAt, origin),
   };
 }

@@ -60,11 +60,13 @@ describe('what a reported deploy means for its change', () => {
     ]);
   });
 
-  it('acts as the sender, with the deployer role', () => {
-    expect(ingestActor({ ...deploy, actor: 'github-actions[bot]' })).toEqual({
-      id: 'github-actions[bot]',
-      roles: ['deployer'],
-    });
-    expect(ingestActor(deploy).id).toBe('ingest:generic');
+  it('acts as the authenticated sender with the deployer role, whoever the payload names', () => {
+    const origin = {
+      source: 'webhook:generic',
+      correlationId: 'r1',
+      sender: 'ci-bot',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(ingestActor(origin)).toEqual({ id: 'ci-bot', roles: ['deployer'] });
   });
 });

@@ -2,6 +2,7 @@ import type { Principal } from '../../auth/role';
 import type { ChangeState } from '../../changes/domain/change-state';
 import type { ChangeCommandBody } from '../../changes/domain/commands';
 import type { DeploymentPhase, DeploymentObservation } from '../observation';
+import type { IngestOrigin } from './ingest-item';
 
 /**
  * What a reported deploy means for its change. A stage or a failure only means something to
@@ -54,7 +55,10 @@ export function changeCommandsForDeploy(
   }
 }
 
-/** Deploys reported by machines act with the deployer role, under the sender's name. */
-export function ingestActor(deploy: DeploymentObservation): Principal {
-  return { id: deploy.actor ?? `ingest:${deploy.format}`, roles: ['deployer'] };
+/**
+ * Deploys reported by machines act with the deployer role, as the authenticated sender: what
+ * the payload says about who deployed is kept as reported data, never taken as the actor.
+ */
+export function ingestActor(origin: IngestOrigin): Principal {
+  return { id: origin.sender, roles: ['deployer'] };
 }

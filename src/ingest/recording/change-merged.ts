@@ -4,6 +4,7 @@ import type { ProposedEvent } from '../../ledger/ledger-event';
 import { MalformedMessage, type ChangeMergedObservation } from '../observation';
 import type { IngestOrigin } from './ingest-item';
 import { proposeIngested } from './ingested-events';
+import { observationDigest } from './observation-digest';
 
 /** A merge is kept on its service's stream, else on its repository's. */
 export function mergeStreamId(merged: ChangeMergedObservation): string {
@@ -21,17 +22,14 @@ export function mergeEvents(
   merged: ChangeMergedObservation,
   origin: IngestOrigin,
 ): ProposedEvent[] {
-  const { repository, service, commit, pullRequest, changeId, format, occurredAt } = merged;
+  const { repository, service, commit, pullRequest, changeId, reportedBy, format } = merged;
+  const data = { repository, service, commit, pullRequest, changeId, reportedBy, format };
+  const at = merged.occurredAt;
+  const digest = observationDigest(merged);
   return proposeIngested(
     merged.sourceId,
-    [
-      {
-        type: 'ChangeMerged',
-        data: { repository, service, commit, pullRequest, changeId, format, at: occurredAt },
-      },
-    ],
-    `ingest:${format}`,
-    occurredAt,
+    [{ type: 'ChangeMerged', data: { ...data, at, digest } }],
+    at,
     origin,
   );
 }

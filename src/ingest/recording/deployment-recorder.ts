@@ -17,6 +17,7 @@ import { ChangeMatcher, type ChangeMatch } from './change-matcher';
 import { changeCommandsForDeploy, ingestActor } from './change-commands-for-deploy';
 import type { IngestOrigin } from './ingest-item';
 import { proposeIngested } from './ingested-events';
+import { observationDigest } from './observation-digest';
 import type { ServiceWindow } from './service-window';
 
 /** Statuses in which any deploy of the change is one nobody approved. */
@@ -89,12 +90,13 @@ export class DeploymentRecorder {
           deploymentId: deploy.deploymentId,
           stage: deploy.stage,
           percent: deploy.percent,
-          reportedBy: deploy.actor,
+          reportedBy: deploy.reportedBy,
           url: deploy.url,
           format: deploy.format,
           changeId: match?.changeId ?? null,
           matchedBy: match?.matchedBy ?? null,
           at,
+          digest: observationDigest(deploy),
         },
       },
     ];
@@ -119,7 +121,7 @@ export class DeploymentRecorder {
         },
       });
     }
-    return proposeIngested(deploy.sourceId, events, ingestActor(deploy).id, at, origin);
+    return proposeIngested(deploy.sourceId, events, at, origin);
   }
 
   /** Only a deploy that changes what runs can be unplanned; a failure or removal is not. */
@@ -142,15 +144,15 @@ export class DeploymentRecorder {
   ): Promise<Finding | null> {
     const { state } = await loadChange(this.store, match.changeId);
     const commands = changeCommandsForDeploy(deploy, phase, state, rolledBackTo);
-    const receivedAt = origin.receivedAt ?? new Date().toISOString();
     try {
       for (const [index, body] of commands.entries()) {
         const command = {
           ...body,
           changeId: match.changeId,
-          actor: ingestActor(deploy),
+          actor: ingestActor(origin),
+          // What the sender reports, and when the ledger heard of it: window rules check both.
           at: deploy.occurredAt,
-          receivedAt,
+          receivedAt: origin.receivedAt,
         } as ChangeIntent;
         await this.changes.execute(
           new ExecuteChangeCommand(command, {

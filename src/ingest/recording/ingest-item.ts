@@ -7,10 +7,12 @@ export interface IngestOrigin {
   /** Kafka: `<topic>/<partition>/<offset>`; HTTP: the delivery id or the request's id. */
   readonly correlationId: string;
   /**
-   * When the ledger received it, by its own clock (window rules check it beside the time the
-   * sender reports); absent: when it is recorded.
+   * The authenticated sender: the ingest key's principal, the GitHub webhook, or the Kafka
+   * consumer's configured principal. It is the recorded actor, and it scopes the sender's ids.
    */
-  readonly receivedAt?: string;
+  readonly sender: string;
+  /** When the ledger received it, by its own clock (ISO-8601). */
+  readonly receivedAt: string;
 }
 
 export interface IngestItem {

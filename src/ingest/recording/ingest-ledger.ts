@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ExecuteChangeCommandHandler } from '../../changes/application/execute-change-command.handler';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { SERVICE_STREAM_PREFIX, serviceStreamId } from '../../deployments/domain/service-events';
 import { EVENT_STORE, type EventStore, type StreamAppend } from '../../ledger/event-store';
-import { WrongExpectedRevision } from '../../ledger/ledger-errors';
+import { DuplicateEventConflict, WrongExpectedRevision } from '../../ledger/ledger-errors';
+import { ConflictingRedelivery } from '../observation';
+import { admitObservation } from './admit-observation';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { alertAppend } from './alert-recorder';
 import { mergeEvents, mergeStreamId } from './change-merged';
@@ -85,12 +88,16 @@ export class IngestLedger implements ObservationRecorder {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_CLIENT) sql: SqlClient,
     changes: ExecuteChangeCommandHandler,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'ingestMaxFutureSkewSeconds'>,
   ) {
     this.services = new ServiceStreamPlanner(store, sql, changes);
   }
 
-  async record(items: readonly IngestItem[]): Promise<IngestOutcome> {
-    if (items.length === 0) return { recorded: 0, alreadyRecorded: 0 };
+  async record(received: readonly IngestItem[]): Promise<IngestOutcome> {
+    if (received.length === 0) return { recorded: 0, alreadyRecorded: 0 };
+    const items = received.map((item) =>
+      admitObservation(item, this.config.ingestMaxFutureSkewSeconds),
+    );
     const sorted = sort(items);
     const outcomes = new Array<IngestOutcome>(items.length);
     let appends = sorted.direct;
@@ -100,7 +107,7 @@ export class IngestLedger implements ObservationRecorder {
       const plans = await this.services.plan(replan, refresh);
       for (const index of plans.alreadyRecorded) outcomes[index] = ALREADY_RECORDED;
       const planned = plans.streams.map((plan) => ({ ...plan, planned: true }));
-      const conflicts = await this.append([...appends, ...planned], outcomes);
+      const conflicts = await this.append([...appends, ...planned], outcomes, items);
       if (conflicts.length === 0) return total(outcomes);
       if (round === MAX_ROUNDS) throw conflicts[0].error;
       // Another writer moved these streams: catch up with it and decide again.
@@ -118,6 +125,7 @@ export class IngestLedger implements ObservationRecorder {
   private async append(
     appends: readonly BatchAppend[],
     outcomes: IngestOutcome[],
+    items: readonly IngestItem[],
   ): Promise<Array<BatchAppend & { error: WrongExpectedRevision }>> {
     const settled = await this.store.appendMany(appends.map(({ append }) => append));
     const conflicts: Array<BatchAppend & { error: WrongExpectedRevision }> = [];
@@ -134,6 +142,10 @@ export class IngestLedger implements ObservationRecorder {
         if (batchAppend.planned) this.services.appended(outcome.value);
       } else if (outcome.reason instanceof WrongExpectedRevision && batchAppend.planned) {
         conflicts.push({ ...batchAppend, error: outcome.reason });
+      } else if (outcome.reason instanceof DuplicateEventConflict) {
+        // Its ids are the sender's for one occurrence: the store holds another version of it.
+        const { observation } = items[batchAppend.items[0].index];
+        failure ??= { reason: new ConflictingRedelivery(observation.sourceId) };
       } else failure ??= { reason: outcome.reason };
     }
     if (failure) throw failure.reason;

@@ -9,13 +9,13 @@ export interface IngestedEvent {
 }
 
 /**
- * What one observation says, ready to append. Event ids derive from the sender's identity
- * for the occurrence, so a redelivery finds them stored and writes nothing.
+ * What one observation says, ready to append, with the authenticated sender as the actor.
+ * Event ids derive from the sender's identity for the occurrence, so a redelivery finds them
+ * stored and writes nothing.
  */
 export function proposeIngested(
   sourceId: string,
   events: readonly IngestedEvent[],
-  actor: string,
   occurredAt: string,
   origin: IngestOrigin,
 ): ProposedEvent[] {
@@ -24,7 +24,7 @@ export function proposeIngested(
       deterministicEventId(sourceId, event.type),
       event.type,
       event.data,
-      metadataFor(actor, occurredAt, origin),
+      metadataFor(origin.sender, occurredAt, origin),
     ),
   );
 }

@@ -7,11 +7,16 @@ import type {
 } from '../../ledger/event-store';
 import type { ProposedEvent } from '../../ledger/ledger-event';
 import type { SqlClient } from '../../sql/sql-client';
-import type { ChangeMergedObservation, DeploymentObservation } from '../observation';
+import {
+  ConflictingRedelivery,
+  type ChangeMergedObservation,
+  type DeploymentObservation,
+} from '../observation';
 import { ChangeCandidates } from './change-candidates';
 import { mergedEventId, mergeEvents } from './change-merged';
 import { DeploymentRecorder, observedEventId } from './deployment-recorder';
 import type { IngestOrigin } from './ingest-item';
+import { observationDigest } from './observation-digest';
 import type { ServiceWindow } from './service-window';
 import { ServiceWindowCache } from './service-window-cache';
 
@@ -156,8 +161,13 @@ export class ServiceStreamPlanner {
     const events: ProposedEvent[] = [];
     for (const { index, observation, origin } of items) {
       const marker = markers.get(index) as string;
-      // Stored before, or planned earlier in this batch (the window holds it then).
+      // Stored before, or planned earlier in this batch (the window holds it then). A marker
+      // stored beyond the window cannot be compared: taken as a repeat.
       if (storedBefore(marker) || window.has(marker)) {
+        const recorded = window.digestOf(marker);
+        if (recorded !== undefined && recorded !== observationDigest(observation)) {
+          throw new ConflictingRedelivery(observation.sourceId);
+        }
         alreadyRecorded.push(index);
         continue;
       }

@@ -16,6 +16,13 @@ interface Entry {
   readonly eventId: string;
   /** The deploy, when the event is a DeploymentObserved. */
   readonly deploy?: DeploymentObservedData;
+  /** The digest of the observation the event marks as recorded, when it marks one. */
+  readonly digest?: string;
+}
+
+function digestIn(data: object): string | undefined {
+  const { digest } = data as { digest?: unknown };
+  return typeof digest === 'string' ? digest : undefined;
 }
 
 /**
@@ -37,11 +44,12 @@ export class ServiceWindow {
   plus(events: readonly WindowEvent[]): ServiceWindow {
     if (events.length === 0) return this;
     const head = events[events.length - 1].revision;
-    const added = events.map(({ revision, eventId, type, data }) =>
-      type === 'DeploymentObserved'
-        ? { revision, eventId, deploy: data as DeploymentObservedData }
-        : { revision, eventId },
-    );
+    const added = events.map(({ revision, eventId, type, data }): Entry => ({
+      revision,
+      eventId,
+      digest: digestIn(data),
+      deploy: type === 'DeploymentObserved' ? (data as DeploymentObservedData) : undefined,
+    }));
     const kept = [...this.entries, ...added].filter((e) => e.revision > head - HISTORY_EVENTS);
     return new ServiceWindow(head, kept);
   }
@@ -53,6 +61,11 @@ export class ServiceWindow {
 
   has(eventId: string): boolean {
     return this.entries.some((e) => e.eventId === eventId);
+  }
+
+  /** The digest recorded with an event of the window, if it has one. */
+  digestOf(eventId: string): string | undefined {
+    return this.entries.find((e) => e.eventId === eventId)?.digest;
   }
 
   /** The deploys observed in the window, oldest first. */

@@ -19,13 +19,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public, RequireRoles } from '../../auth/access.decorators';
+import { CurrentPrincipal, Public, RequireRoles } from '../../auth/access.decorators';
+import type { Principal } from '../../auth/role';
+import { GITHUB_WEBHOOK_PRINCIPAL } from '../../auth/service-principals';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { Metrics } from '../../observability/metrics';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { InvalidRequest } from '../../http/problem';
 import { INGEST_FORMATS, NORMALIZERS, normalizerFor } from '../formats';
-import type { InboundMessage, Observation } from '../observation';
+import { ConflictingRedelivery, type InboundMessage, type Observation } from '../observation';
 import {
   OBSERVATION_RECORDER,
   type IngestOutcome,
@@ -54,6 +57,7 @@ export class WebhooksController {
     @Inject(OBSERVATION_RECORDER) private readonly recorder: ObservationRecorder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   @Post('github')
@@ -62,8 +66,9 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'GitHub deployment_status webhook',
     description:
-      'Authenticated by the X-Hub-Signature-256 HMAC of the raw body (GITHUB_WEBHOOK_SECRET); ' +
-      'X-GitHub-Delivery is the idempotency key.',
+      'Authenticated by the X-Hub-Signature-256 HMAC of the raw body (GITHUB_WEBHOOK_SECRET) and ' +
+      'recorded as the github-webhook principal; deduplicated by deployment_status.id, so a ' +
+      'body replayed under a new X-GitHub-Delivery records nothing.',
   })
   @ApiHeader({ name: 'X-Hub-Signature-256', required: true })
   @ApiHeader({ name: 'X-GitHub-Delivery', required: true })
@@ -83,11 +88,9 @@ export class WebhooksController {
     if (!delivery) {
       throw new InvalidRequest([{ field: 'X-GitHub-Delivery', reason: 'header is required' }]);
     }
-    const observations = NORMALIZERS.github(message).map((o): Observation => ({
-      ...o,
-      sourceId: `github-delivery:${delivery}`,
-    }));
-    return this.record(observations, 'github', delivery);
+    // The delivery id is unsigned: it correlates, the signed deployment_status.id identifies.
+    const observations = NORMALIZERS.github(message);
+    return this.record(observations, 'github', delivery, GITHUB_WEBHOOK_PRINCIPAL);
   }
 
   @Post(':format')
@@ -103,15 +106,32 @@ export class WebhooksController {
   @ApiParam({ name: 'format', enum: INGEST_FORMATS.filter((f) => f !== 'github') })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiAcceptedResponse({ type: IngestReceiptDto })
-  ingest(@Param('format') format: string, @Req() request: WebhookRequest): Promise<IngestOutcome> {
+  ingest(
+    @Param('format') format: string,
+    @Req() request: WebhookRequest,
+    @CurrentPrincipal() sender: Principal,
+  ): Promise<IngestOutcome> {
     const normalize = format === 'github' ? undefined : normalizerFor(format);
     if (!normalize) throw new NotFoundException(`no ingest format ${JSON.stringify(format)}`);
-    return this.record(normalize(inbound(request)), format, String(request.id));
+    return this.record(normalize(inbound(request)), format, String(request.id), sender.id);
   }
 
-  private record(observations: Observation[], format: string, correlationId: string) {
+  private async record(
+    observations: Observation[],
+    format: string,
+    correlationId: string,
+    sender: string,
+  ): Promise<IngestOutcome> {
     const receivedAt = this.clock.now().toISOString();
-    const origin = { source: `webhook:${format}`, correlationId, receivedAt };
-    return this.recorder.record(observations.map((observation) => ({ observation, origin })));
+    const origin = { source: `webhook:${format}`, correlationId, sender, receivedAt };
+    try {
+      return await this.recorder.record(
+        observations.map((observation) => ({ observation, origin })),
+      );
+    } catch (error) {
+      if (error instanceof ConflictingRedelivery)
+        this.metrics.ingestConflicts.inc({ route: 'webhook' });
+      throw error;
+    }
   }
 }

@@ -29,6 +29,7 @@ const consumer = new KafkaIngestConsumer({
     ingestTopics: [{ topic: TOPIC, format: 'generic' }],
     dlqTopic: DLQ_TOPIC,
     ingestConcurrency: 1,
+    ingestPrincipal: 'kafka-ingest',
   },
   recorder: {
     record: async (items: readonly IngestItem[]) => {

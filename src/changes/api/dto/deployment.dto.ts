@@ -19,12 +19,12 @@ import {
   type ChangeOutcome,
   type GateVerdict,
 } from '../../domain/commands';
+import { NestedObject, OptionalNestedObject } from '../../../http/nested.decorators';
 import { TimeWindowDto } from './request-change.dto';
 
 export class ScheduleChangeDto {
   @ApiProperty({ type: TimeWindowDto })
-  @ValidateNested()
-  @Type(() => TimeWindowDto)
+  @NestedObject(() => TimeWindowDto)
   window!: TimeWindowDto;
 }
 
@@ -119,9 +119,7 @@ export class CompleteRolloutStageDto {
     type: StageMetricsDto,
     description: "What the stage observed: the ledger judges it against the policy's gates",
   })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => StageMetricsDto)
+  @OptionalNestedObject(() => StageMetricsDto)
   metrics?: StageMetricsDto;
 }
 

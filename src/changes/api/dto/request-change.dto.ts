@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -15,7 +14,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import {
   BLAST_RADII,
@@ -25,6 +23,7 @@ import {
   type ChangeCategory,
   type ChangeType,
 } from '../../domain/change-request';
+import { OptionalNestedObject } from '../../../http/nested.decorators';
 
 const SERVICE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
@@ -140,9 +139,7 @@ export class RequestChangeDto {
   implementationSteps?: string[];
 
   @ApiPropertyOptional({ type: RollbackPlanDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RollbackPlanDto)
+  @OptionalNestedObject(() => RollbackPlanDto)
   rollbackPlan?: RollbackPlanDto;
 
   @ApiPropertyOptional()
@@ -158,15 +155,11 @@ export class RequestChangeDto {
   communicationPlan?: string;
 
   @ApiPropertyOptional({ type: TimeWindowDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TimeWindowDto)
+  @OptionalNestedObject(() => TimeWindowDto)
   plannedWindow?: TimeWindowDto;
 
   @ApiPropertyOptional({ type: ExternalRefsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ExternalRefsDto)
+  @OptionalNestedObject(() => ExternalRefsDto)
   externalRefs?: ExternalRefsDto;
 
   @ApiPropertyOptional({

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/commands';
 
 export class ApproveChangeDto {
@@ -48,6 +57,8 @@ export class RecordReviewDto {
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
   @IsString({ each: true })
   @MaxLength(2000, { each: true })
   findings?: string[];

@@ -6,6 +6,7 @@ import type {
 } from '../../ledger-event';
 import { UnstorableEvent } from '../../ledger-errors';
 import { type EsdbPosition, encodeEsdbPosition, isUnknownPosition } from './esdb-position';
+import { LONE_SURROGATE } from '../../../common/input-limits';
 
 /**
  * How a ledger envelope sits in EventStoreDB:
@@ -181,8 +182,6 @@ function metadataProblem(metadata: Record<string, unknown>): string | null {
   if (typeof metadata.schemaVersion !== 'number') return 'metadata.schemaVersion is not a number';
   return null;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function textProblem(text: string, where: string): string | null {
   if (text.includes('\u0000')) return `${where} contains a NUL (U+0000) character`;

@@ -1,7 +1,14 @@
+import { LONE_SURROGATE } from '../../../common/input-limits';
 import type { ProposedEvent } from '../../ledger-event';
 import { UnstorableEvent } from '../../ledger-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * (stream_id, revision) is a B-tree key, whose entries PostgreSQL caps at about 2,700 bytes:
+ * 500 characters stay under it whatever their UTF-8 width.
+ */
+export const MAX_STREAM_ID_LENGTH = 500;
 
 export function isUuid(text: string): boolean {
   return UUID.test(text);
@@ -14,7 +21,10 @@ export function isUuid(text: string): boolean {
  * could never be stored.
  */
 export function checkStorable(streamId: string, events: readonly ProposedEvent[]): ProposedEvent[] {
-  const streamProblem = textProblem(streamId);
+  const streamProblem =
+    streamId.length > MAX_STREAM_ID_LENGTH
+      ? `is longer than ${MAX_STREAM_ID_LENGTH} characters`
+      : textProblem(streamId);
   const seen = new Set<string>();
   return events.map((event) => {
     if (!isUuid(event.eventId)) throw new UnstorableEvent(event.eventId, 'eventId is not a UUID');
@@ -30,8 +40,6 @@ export function checkStorable(streamId: string, events: readonly ProposedEvent[]
     return eventId === event.eventId ? event : { ...event, eventId };
   });
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * PostgreSQL text and jsonb refuse U+0000; text silently turns a lone UTF-16 surrogate into

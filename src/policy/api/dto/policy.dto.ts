@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { IsInstant } from '../../../http/is-instant';
 
 // Documentation only: the controller returns the policy documents and reports these describe.
@@ -28,7 +28,9 @@ export class PolicyLoadDto {
 }
 
 export class PolicyVersionParams {
-  @ApiProperty({ example: 'sha256:20b89a…' }) version!: string;
+  @ApiProperty({ example: 'sha256:20b89a…' })
+  @Matches(/^sha256:[0-9a-f]{64}$/, { message: 'version must be sha256: and 64 hex digits' })
+  version!: string;
 }
 
 export class CalibrationQuery {
