@@ -16,11 +16,7 @@ export class PolicyModule {
     return {
       module: PolicyModule,
       controllers: [PolicyController],
-      providers: [
-        { provide: POLICY_IN_FORCE, useValue: policy },
-        PolicyRecorder,
-        PolicyQueries,
-      ],
+      providers: [{ provide: POLICY_IN_FORCE, useValue: policy }, PolicyRecorder, PolicyQueries],
       exports: [POLICY_IN_FORCE],
     };
   }
