@@ -34,6 +34,8 @@ export interface KafkaConfig {
   readonly sasl: KafkaSasl | null;
   /** Partitions one instance processes at the same time. */
   readonly ingestConcurrency: number;
+  /** How long the group waits for a silent member before moving its partitions. */
+  readonly sessionTimeoutMs: number;
 }
 
 const DEFAULT_INGEST_TOPICS = INGEST_FORMATS.map(
@@ -81,6 +83,11 @@ export const KAFKA_ENVIRONMENT: readonly {
     name: 'KAFKA_INGEST_CONCURRENCY',
     default: '`3`',
     meaning: 'partitions one instance processes at the same time (1 to 64)',
+  },
+  {
+    name: 'KAFKA_SESSION_TIMEOUT_MS',
+    default: '`30000`',
+    meaning: 'group session: how long a silent member keeps its partitions (6000 to 300000)',
   },
   {
     name: 'KAFKA_SSL',
@@ -183,6 +190,19 @@ export function parseKafkaConfig(
     );
   }
 
+  const sessionRaw = text('KAFKA_SESSION_TIMEOUT_MS');
+  const sessionTimeoutMs = sessionRaw === null ? 30_000 : Number(sessionRaw);
+  // Brokers refuse sessions below group.min.session.timeout.ms, 6 s by default.
+  if (
+    !Number.isInteger(sessionTimeoutMs) ||
+    sessionTimeoutMs < 6000 ||
+    sessionTimeoutMs > 300_000
+  ) {
+    problems.push(
+      `KAFKA_SESSION_TIMEOUT_MS must be an integer from 6000 to 300000, got ${JSON.stringify(sessionRaw)}`,
+    );
+  }
+
   const caFile = text('KAFKA_SSL_CA_FILE');
   const ssl = flag('KAFKA_SSL');
   let ca: string | null = null;
@@ -214,6 +234,7 @@ export function parseKafkaConfig(
     tls,
     sasl,
     ingestConcurrency,
+    sessionTimeoutMs,
   };
   return { config, problems };
 }
