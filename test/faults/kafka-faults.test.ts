@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaBroker } from '../support/kafka-broker';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { PostgresCluster } from '../support/postgres-cluster';
 import { readiness, readinessDuring } from './support/readiness';
 import { ServiceUnderLoad } from './support/service-under-load';
 
@@ -11,11 +11,13 @@ import { ServiceUnderLoad } from './support/service-under-load';
  */
 describe('the Kafka broker restarted and cut off under load', () => {
   let broker: KafkaBroker;
-  let db: TestDatabase;
+  let cluster: PostgresCluster;
   let loaded: ServiceUnderLoad;
 
   beforeAll(async () => {
-    [broker, db] = await Promise.all([KafkaBroker.start(), createTestDatabase('kafka-faults')]);
+    // A server of its own too: the load here must not hold back the shared server's feed
+    // (the feed is read below the oldest transaction running anywhere on the server).
+    [broker, cluster] = await Promise.all([KafkaBroker.start(), PostgresCluster.create()]);
     loaded = await ServiceUnderLoad.start({
       kafka: new Kafka({
         clientId: 'kafka-faults',
@@ -23,8 +25,8 @@ describe('the Kafka broker restarted and cut off under load', () => {
         logLevel: logLevel.NOTHING,
       }),
       brokers: broker.bootstrap,
-      databaseUrl: db.connectionString,
-      factsUrl: db.connectionString,
+      databaseUrl: cluster.url(),
+      factsUrl: cluster.url(),
       // A member lost in the restart holds its partitions this long: keep the wait short.
       env: { KAFKA_SESSION_TIMEOUT_MS: '8000' },
     });
@@ -33,7 +35,7 @@ describe('the Kafka broker restarted and cut off under load', () => {
   afterAll(async () => {
     await loaded?.close();
     await broker?.destroy();
-    await db?.drop();
+    await cluster?.destroy();
   });
 
   it('stays up, says when it is not ready, and ingests and publishes everything once it is back', async () => {
