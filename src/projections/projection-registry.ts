@@ -75,7 +75,13 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
         labelNames: ['projection'],
         registers: [metrics.registry],
         async collect() {
-          for (const name of names) this.set({ projection: name }, pick(await lagOf(name)));
+          for (const name of names) {
+            // While the database is down the lag is unknown: no sample rather than a stale one,
+            // and the rest of /metrics still answers.
+            const lag = await lagOf(name).catch(() => null);
+            if (lag === null) this.remove({ projection: name });
+            else this.set({ projection: name }, pick(lag));
+          }
         },
       });
     }

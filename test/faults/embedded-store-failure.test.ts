@@ -76,6 +76,11 @@ describe('the embedded store failing under a running service', () => {
     );
     expect(names.map((name) => projections.health(name).running)).toEqual([true, true, true, true]);
     expect((await app.call('GET', '/health/live')).status).toBe(200);
+    // Monitoring keeps its metrics exactly when it needs them; the unknown lag is left out.
+    const metrics = await app.call<string>('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('http_request_duration_seconds');
+    expect(metrics.body).not.toMatch(/projection_lag_events\{/);
     expect(unhandled).toEqual([]);
   });
 });

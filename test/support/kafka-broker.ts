@@ -24,7 +24,9 @@ export class KafkaBroker {
 
   static async start(): Promise<KafkaBroker> {
     const stateDir = await mkdtemp(join(tmpdir(), 'change-ledger-kafka-'));
-    const [port, controllerPort] = [await freePort(), await freePort()];
+    const port = await freePort();
+    let controllerPort = await freePort();
+    while (controllerPort === port) controllerPort = await freePort();
     const proxy = await TcpProxy.start(port);
     const env = {
       ...process.env,

@@ -49,7 +49,15 @@ export class ServiceProcess extends ApiClient {
       ['-r', 'ts-node/register/transpile-only', join('src', 'main.ts')],
       {
         cwd: ROOT,
-        env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+        // Only what it is given: settings in the test runner's environment stay out of it.
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          LOG_LEVEL: 'warn',
+          ...env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
