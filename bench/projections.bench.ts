@@ -463,7 +463,7 @@ async function main(): Promise<void> {
           new ProjectionRunner(store, sql, projection, {
             batchSize: BATCH,
             idleMs: 100,
-            onError: (error) => console.error(projection.name, error),
+            onFailure: (error) => console.error(projection.name, error),
           }),
       );
       const progress = await catchUp(runners, events);

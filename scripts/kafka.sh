@@ -19,6 +19,8 @@ KAFKA_SCALA_VERSION="${KAFKA_SCALA_VERSION:-2.13}"
 KAFKA_SLF4J_VERSION="${KAFKA_SLF4J_VERSION:-1.7.36}"
 KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+# The port clients are told to connect to; a test puts a proxy there to cut the network.
+KAFKA_ADVERTISED_PORT="${KAFKA_ADVERTISED_PORT:-$KAFKA_PORT}"
 KAFKA_HOST=127.0.0.1
 KAFKA_CACHE_DIR="${KAFKA_CACHE_DIR:-${HOME:-/tmp}/.cache/change-ledger/kafka}"
 KAFKA_STATE_DIR="${KAFKA_STATE_DIR:-$REPO_DIR/.cache/kafka}"
@@ -29,7 +31,7 @@ KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:-}"
 KAFKA_MVN_OPTS="${KAFKA_MVN_OPTS:-}"
 DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
-BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
+BOOTSTRAP="$KAFKA_HOST:$KAFKA_ADVERTISED_PORT"
 DIST_DIR="$KAFKA_CACHE_DIR/$KAFKA_VERSION"
 LIB_DIR="$DIST_DIR/lib"
 MARKER="$DIST_DIR/.complete"
@@ -180,7 +182,7 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
 listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_ADVERTISED_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT

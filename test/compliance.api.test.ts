@@ -204,7 +204,6 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
     runner = new ProjectionRunner(store, sql, complianceProjection, {
       batchSize: 1,
       idleMs: 0,
-      onError: () => undefined,
     });
 
     // clean: root (an admin holds every role, so it can both request and approve) tries to
@@ -842,7 +841,6 @@ describe('compliance read model and API over HTTP (PostgreSQL)', () => {
       await new ProjectionRunner(store, sql, complianceProjection, {
         batchSize,
         idleMs: 0,
-        onError: () => undefined,
       }).rebuild();
       expect({ batchSize, read: await snapshot() }).toEqual({ batchSize, read: before });
     }

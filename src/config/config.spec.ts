@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       apiKeysFile: null,
       production: false,
       bodyLimitBytes: 1_048_576,
+      databaseConnectTimeoutMs: 5000,
+      retryBackoff: { initialMs: 250, maxMs: 5000 },
     });
   });
 
@@ -26,6 +28,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       BODY_LIMIT_BYTES: '2048',
       FEED_POLL_MS: '50',
+      DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      RETRY_BACKOFF_INITIAL_MS: '100',
+      RETRY_BACKOFF_MAX_MS: '1000',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -36,6 +41,8 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       bodyLimitBytes: 2048,
       feedPollMs: 50,
+      databaseConnectTimeoutMs: 2000,
+      retryBackoff: { initialMs: 100, maxMs: 1000 },
     });
   });
 
@@ -51,6 +58,12 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/PORT[^]*EVENT_STORE|EVENT_STORE[^]*PORT/);
     expect(problems.some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
+  });
+
+  it('refuses a back-off whose cap is below its first wait', () => {
+    expect(() =>
+      loadConfig({ RETRY_BACKOFF_INITIAL_MS: '500', RETRY_BACKOFF_MAX_MS: '100' }),
+    ).toThrow(/RETRY_BACKOFF_MAX_MS must not be less than RETRY_BACKOFF_INITIAL_MS/);
   });
 
   it('requires the connection a store needs', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseOidcConfig, type OidcConfig } from '../auth/oidc/oidc-config';
+import type { Backoff } from '../common/backoff';
 import { MAX_WINDOW_HOURS } from '../incidents/domain/look-back-window';
 import { parseKafkaConfig, type KafkaConfig } from '../ingest/kafka/kafka-config';
 
@@ -28,6 +29,10 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly feedPollMs: number;
+  /** How long opening a PostgreSQL connection may take before the database counts as down. */
+  readonly databaseConnectTimeoutMs: number;
+  /** Waits between retries of whatever failed because a dependency was down. */
+  readonly retryBackoff: Backoff;
   /** Shared secret GitHub signs webhook bodies with; null refuses GitHub webhooks. */
   readonly githubWebhookSecret: string | null;
   /** Look-back of what-changed when none is asked for, and of the suspects stored per alert. */
@@ -129,6 +134,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const oidc = parseOidcConfig(env);
   problems.push(...oidc.problems);
 
+  const retryBackoff: Backoff = {
+    initialMs: integer('RETRY_BACKOFF_INITIAL_MS', 250, 1, 60_000),
+    maxMs: integer('RETRY_BACKOFF_MAX_MS', 5000, 1, 300_000),
+  };
+  if (retryBackoff.maxMs < retryBackoff.initialMs) {
+    problems.push('RETRY_BACKOFF_MAX_MS must not be less than RETRY_BACKOFF_INITIAL_MS');
+  }
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 1, 65535),
     host: text('HOST') ?? '127.0.0.1',
@@ -141,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     feedPollMs: integer('FEED_POLL_MS', 250, 10, 60_000),
+    databaseConnectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
+    retryBackoff,
     githubWebhookSecret: text('GITHUB_WEBHOOK_SECRET'),
     whatChangedWindowHours: integer('WHAT_CHANGED_WINDOW_HOURS', 4, 1, MAX_WINDOW_HOURS),
     deliveryEnvironment: environmentName('DELIVERY_ENVIRONMENT', 'production'),

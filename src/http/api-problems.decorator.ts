@@ -41,7 +41,7 @@ const PROBLEMS: Array<[number, string]> = [
   [409, 'The change is in a state that does not allow this, or a concurrent write won (retry)'],
   [413, 'Body too large'],
   [422, 'A rule refused it (self-approval, outside the window, …)'],
-  [503, 'Event store unavailable; nothing was written'],
+  [503, 'The store is unavailable (retry after Retry-After, with the same Idempotency-Key)'],
 ];
 
 /** Documents the problem+json error responses every ledger route can give. */

@@ -14,6 +14,7 @@ import {
 } from '../ledger/ledger-errors';
 import { ConflictingRedelivery } from '../ingest/observation';
 import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
+import { SqlUnavailable } from '../sql/sql-unavailable';
 import { InvalidRequest } from './problem';
 import { RateLimited } from './security/rate-limits';
 import { toProblem } from './problem.filter';
@@ -33,6 +34,7 @@ describe('toProblem', () => {
     [new UnstorableEvent('e', 'NUL'), 400, 'unstorable-event'],
     [new InvalidPosition('x'), 400, 'invalid-position'],
     [new StoreUnavailable(new Error('ECONNREFUSED')), 503, 'store-unavailable'],
+    [new SqlUnavailable(new Error('Connection terminated')), 503, 'store-unavailable'],
     [new ForbiddenException('requires approver'), 403, 'forbidden'],
     [new BadRequestException('Validation failed (uuid is expected)'), 400, 'bad-request'],
     [new ImATeapotException(), 418, 'http-418'],

@@ -19,6 +19,7 @@ import {
 import { ConflictingRedelivery, MalformedMessage } from '../ingest/observation';
 import { InvalidCursor } from '../projections/change-catalog/list-changes';
 import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
+import { SqlUnavailable } from '../sql/sql-unavailable';
 import { InvalidRequest, PROBLEM_CONTENT_TYPE, problemType, type ProblemFields } from './problem';
 
 const HTTP_TITLES: Record<number, string> = {
@@ -102,7 +103,9 @@ export function toProblem(error: unknown): ProblemFields {
     });
   }
   if (error instanceof StreamDeleted) return titled(404, 'stream-deleted', error.message);
-  if (error instanceof StoreUnavailable) return titled(503, 'store-unavailable', error.message);
+  if (error instanceof StoreUnavailable || error instanceof SqlUnavailable) {
+    return titled(503, 'store-unavailable', error.message);
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const body = error.getResponse();
@@ -118,6 +121,9 @@ export function toProblem(error: unknown): ProblemFields {
   return titled(500, 'internal-error', 'an unexpected error occurred');
 }
 
+/** Seconds a client is asked to wait before retrying while the store is unavailable. */
+const RETRY_AFTER_SECONDS = '1';
+
 /** Every error leaves as application/problem+json (RFC 9457); only our bugs become a 500. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -127,11 +133,15 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const problem = toProblem(error);
-    if (problem.status >= 500) {
+    const reply = http.getResponse<FastifyReply>();
+    if (problem.status === 503) {
+      // An outage, not a bug: one line per refused request, and the client told when to retry.
+      this.logger.warn(`${request.url}: ${problem.detail}`);
+      void reply.header('retry-after', RETRY_AFTER_SECONDS);
+    } else if (problem.status >= 500) {
       this.logger.error(error instanceof Error ? error.stack : String(error), request.url);
     }
-    void http
-      .getResponse<FastifyReply>()
+    void reply
       .status(problem.status)
       .header('content-type', PROBLEM_CONTENT_TYPE)
       .send({ type: problemType(problem.code), instance: request.url, ...problem });

@@ -1,3 +1,4 @@
+import { SqlUnavailable } from '../sql/sql-unavailable';
 import type { ExpectedRevision } from './event-store';
 
 /** The stream is not where the caller expected it: someone else appended first. Retryable. */
@@ -34,7 +35,10 @@ export class UnstorableEvent extends Error {
   }
 }
 
-/** The store cannot be reached; nothing was written. */
+/**
+ * The store cannot be reached. Nothing was written, unless the connection broke while a write
+ * was committing: a retry of the same events (same event ids) then finds them stored.
+ */
 export class StoreUnavailable extends Error {
   constructor(cause: unknown) {
     super(`event store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
@@ -42,6 +46,11 @@ export class StoreUnavailable extends Error {
     });
     this.name = 'StoreUnavailable';
   }
+}
+
+/** The store or the read-model database is down: an outage to wait out, not a bug. */
+export function isStoreOutage(error: unknown): boolean {
+  return error instanceof StoreUnavailable || error instanceof SqlUnavailable;
 }
 
 /** The stream was deleted in the underlying store (only EventStoreDB can delete; ours never does). */

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
-import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from '../ingest/kafka/backoff';
-import { TIMED_OUT, withTimeout } from '../ingest/kafka/with-timeout';
+import { DEFAULT_BACKOFF, type Backoff } from '../common/backoff';
+import { TIMED_OUT, withTimeout } from '../common/with-timeout';
+import { isKafkaOutage } from '../ingest/kafka/kafka-outage';
+import { ReconnectingProducer } from '../ingest/kafka/reconnecting-producer';
 import type { EventStore } from '../ledger/event-store';
+import { FollowerLoop } from '../ledger/follower-loop';
+import { isStoreOutage } from '../ledger/ledger-errors';
 import type { RecordedEvent } from '../ledger/ledger-event';
 import type { SqlClient } from '../sql/sql-client';
 import { OutboxCheckpoint } from './outbox-checkpoint';
+import { requestsOf } from './outbox-requests';
 
 export interface LedgerOutboxOptions {
   readonly kafka: Kafka;
@@ -25,6 +29,7 @@ export interface LedgerOutboxOptions {
   readonly idleMs?: number;
   /** How long an instance may publish without renewing its claim (default 15 s). */
   readonly leaseMs?: number;
+  /** Waits between retries while the ledger or the brokers fail (default 250 ms doubling to 5 s). */
   readonly backoff?: Backoff;
   /** How long stop() waits for a produce request in flight (default 10 s). */
   readonly stopTimeoutMs?: number;
@@ -58,10 +63,11 @@ export function outboxMessage(event: RecordedEvent): Message {
 /**
  * Publishes every committed ledger event, in global order, to a Kafka topic (keyed by stream,
  * so each stream keeps its order within a partition). The checkpoint moves only after every
- * in-sync replica acknowledged: at least once, never a gap.
+ * in-sync replica acknowledged: at least once, never a gap. When the database or the brokers
+ * fail it retries with back-off, each time from its stored checkpoint, with a new producer.
  */
 export class LedgerOutbox {
-  private readonly producer: Producer;
+  private readonly producer: ReconnectingProducer;
   private readonly checkpoint: OutboxCheckpoint;
   private readonly logger: Logger;
   private readonly published: Counter<'topic'>;
@@ -69,20 +75,17 @@ export class LedgerOutbox {
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly leaseMs: number;
-  private stopping = new AbortController();
-  private loop: Promise<void> | null = null;
-  private state: LedgerOutboxStatus = {
+  private readonly loop: FollowerLoop;
+  /** When the lease must be renewed; 0 makes the next turn claim it (and reload the checkpoint). */
+  private renewAt = 0;
+  private state: Omit<LedgerOutboxStatus, 'failingSince'> = {
     active: false,
     position: null,
     lastPublishedAt: null,
-    failingSince: null,
   };
 
   constructor(private readonly options: LedgerOutboxOptions) {
-    this.producer = options.kafka.producer({
-      idempotent: true,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = new ReconnectingProducer(options.kafka);
     this.leaseMs = options.leaseMs ?? 15_000;
     this.batchSize = options.batchSize ?? 500;
     this.idleMs = options.idleMs ?? 200;
@@ -101,66 +104,63 @@ export class LedgerOutbox {
       labelNames: ['topic'],
       registers: [options.registry],
     });
+    this.loop = new FollowerLoop((signal) => this.turn(signal), {
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      onFailure: (error, attempt, retryInMs) => {
+        this.failures.inc({ topic: options.topic });
+        // A store outage or an unreachable broker is to be ridden out; anything else is a bug.
+        this.logger[isStoreOutage(error) || isKafkaOutage(error) ? 'warn' : 'error'](
+          { err: error, attempt, position: this.state.position, retryInMs },
+          'outbox cannot publish the ledger yet; retrying from its checkpoint',
+        );
+      },
+      onRecovery: (attempts, failingForMs) =>
+        this.logger.info(
+          { attempts, failingForMs, position: this.state.position },
+          'outbox publishing again',
+        ),
+    });
   }
 
   async start(): Promise<void> {
     await this.checkpoint.prepare();
     await this.producer.connect();
-    this.stopping = new AbortController();
-    this.loop = this.run(this.stopping.signal);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort();
     // A produce request to an unreachable cluster retries for long; do not wait for it forever.
-    const stopped = await withTimeout(
-      this.loop ?? Promise.resolve(),
-      this.options.stopTimeoutMs ?? 10_000,
-    );
+    const stopped = await withTimeout(this.loop.stop(), this.options.stopTimeoutMs ?? 10_000);
     if (stopped === TIMED_OUT) {
       this.logger.warn('outbox stopping with a produce request still in flight');
     }
     await this.producer.disconnect();
-    await this.loop;
+    await this.loop.stop();
     if (this.state.active) await this.checkpoint.release().catch(() => undefined);
     this.state = { ...this.state, active: false };
   }
 
   status(): LedgerOutboxStatus {
-    return this.state;
+    return { ...this.state, failingSince: this.loop.health().failingSince };
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    let renewAt = 0;
-    let attempt = 0;
-    while (!signal.aborted) {
-      try {
-        if (!this.state.active || Date.now() >= renewAt) {
-          if (!(await this.claim())) {
-            await this.pause(this.leaseMs / 3, signal);
-            continue;
-          }
-          renewAt = Date.now() + this.leaseMs / 3;
-        }
-        const events = await this.options.store.readAll(this.state.position, this.batchSize);
-        if (events.length > 0 && !signal.aborted) {
-          await this.publish(events);
-          renewAt = Date.now() + this.leaseMs / 3;
-        }
-        attempt = 0;
-        this.state = { ...this.state, failingSince: null };
-        if (events.length < this.batchSize) await this.pause(this.idleMs, signal);
-      } catch (error) {
-        if (signal.aborted) return;
-        const delay = backoffDelay(attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
-        this.failures.inc({ topic: this.options.topic });
-        this.state = { ...this.state, failingSince: this.state.failingSince ?? new Date() };
-        this.logger.error(
-          { err: error, position: this.state.position, retryInMs: delay },
-          'outbox cannot publish the ledger yet; retrying from its checkpoint',
-        );
-        await this.pause(delay, signal);
+  /** Claims or renews the lease when due, then publishes the next batch after the checkpoint. */
+  private async turn(signal: AbortSignal): Promise<number> {
+    try {
+      if (!this.state.active || Date.now() >= this.renewAt) {
+        if (!(await this.claim())) return this.leaseMs / 3;
+        this.renewAt = Date.now() + this.leaseMs / 3;
       }
+      const events = await this.options.store.readAll(this.state.position, this.batchSize);
+      if (events.length > 0 && !signal.aborted) {
+        await this.publish(events);
+        this.renewAt = Date.now() + this.leaseMs / 3;
+      }
+      return events.length < this.batchSize ? this.idleMs : 0;
+    } catch (error) {
+      // Start the next turn from the stored checkpoint, under a lease claimed anew.
+      this.renewAt = 0;
+      throw error;
     }
   }
 
@@ -180,11 +180,9 @@ export class LedgerOutbox {
   }
 
   private async publish(events: RecordedEvent[]): Promise<void> {
-    await this.producer.send({
-      topic: this.options.topic,
-      acks: -1,
-      messages: events.map(outboxMessage),
-    });
+    for (const messages of requestsOf(events.map(outboxMessage))) {
+      await this.producer.send({ topic: this.options.topic, messages });
+    }
     const last = events[events.length - 1].position;
     if (!(await this.checkpoint.advance(last, events.length))) {
       // Another instance claimed the outbox meanwhile: it republishes from the stored
@@ -195,9 +193,5 @@ export class LedgerOutbox {
     }
     this.published.inc({ topic: this.options.topic }, events.length);
     this.state = { ...this.state, position: last, lastPublishedAt: new Date() };
-  }
-
-  private pause(ms: number, signal: AbortSignal): Promise<void> {
-    return sleep(ms, undefined, { signal }).catch(() => undefined);
   }
 }

@@ -9,6 +9,8 @@ import {
 import { Gauge } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store';
+import type { FollowerHealth } from '../ledger/follower-loop';
+import { isStoreOutage } from '../ledger/ledger-errors';
 import { Metrics } from '../observability/metrics';
 import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
 import { ProjectionRunner, type ProjectionLag } from './projection-runner';
@@ -23,6 +25,8 @@ export interface ProjectionStatus {
   readonly events: number;
   readonly lag: ProjectionLag;
   readonly rebuilding: boolean;
+  readonly failingSince: string | null;
+  readonly lastError: string | null;
 }
 
 /** Runs every read model's projection for as long as the application runs. */
@@ -45,7 +49,17 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
         new ProjectionRunner(store, sql, projection, {
           batchSize: 500,
           idleMs: 100,
-          onError: (error) => this.logger.error(`${projection.name}: ${String(error)}`),
+          backoff: config.retryBackoff,
+          onFailure: (error, attempt, retryInMs) => {
+            const message = `${projection.name}: cannot apply the feed (attempt ${attempt}): ${String(error)}; retrying from its checkpoint in ${retryInMs} ms`;
+            // The database being down is an outage to ride out; anything else is a bug.
+            if (isStoreOutage(error)) this.logger.warn(message);
+            else this.logger.error(message);
+          },
+          onRecovery: (attempts, failingForMs) =>
+            this.logger.log(
+              `${projection.name}: applying the feed again after ${attempts} failed attempts over ${Math.round(failingForMs / 1000)} s`,
+            ),
         }),
       ]),
     );
@@ -61,7 +75,13 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
         labelNames: ['projection'],
         registers: [metrics.registry],
         async collect() {
-          for (const name of names) this.set({ projection: name }, pick(await lagOf(name)));
+          for (const name of names) {
+            // While the database is down the lag is unknown: no sample rather than a stale one,
+            // and the rest of /metrics still answers.
+            const lag = await lagOf(name).catch(() => null);
+            if (lag === null) this.remove({ projection: name });
+            else this.set({ projection: name }, pick(lag));
+          }
         },
       });
     }
@@ -84,14 +104,24 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
     return lag;
   }
 
+  /** Whether a read model's runner runs here, and since when it has been failing. */
+  health(name: string): FollowerHealth {
+    return this.runner(name).health();
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     return Promise.all(
-      [...this.runners.keys()].map(async (name) => ({
-        name,
-        ...(await this.runner(name).checkpoint()),
-        lag: await this.lag(name),
-        rebuilding: this.rebuilding.has(name),
-      })),
+      [...this.runners.keys()].map(async (name) => {
+        const { failingSince, lastError } = this.health(name);
+        return {
+          name,
+          ...(await this.runner(name).checkpoint()),
+          lag: await this.lag(name),
+          rebuilding: this.rebuilding.has(name),
+          failingSince: failingSince?.toISOString() ?? null,
+          lastError,
+        };
+      }),
     );
   }
 

@@ -1,5 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_BACKOFF, type Backoff } from '../common/backoff';
 import type { EventStore } from '../ledger/event-store';
+import {
+  FollowerLoop,
+  type FollowerHealth,
+  type FollowerLoopOptions,
+} from '../ledger/follower-loop';
 import type { RecordedEvent } from '../ledger/ledger-event';
 import { migrate } from '../sql/migrate';
 import type { SqlClient } from '../sql/sql-client';
@@ -21,7 +26,10 @@ const LAG_COUNT_CAP = 10_000;
 export interface RunnerOptions {
   readonly batchSize: number;
   readonly idleMs: number;
-  readonly onError: (error: unknown) => void;
+  /** Waits between retries while the database fails (default 250 ms doubling to 5 s). */
+  readonly backoff?: Backoff;
+  readonly onFailure?: FollowerLoopOptions['onFailure'];
+  readonly onRecovery?: FollowerLoopOptions['onRecovery'];
 }
 
 export interface ProjectionLag {
@@ -36,11 +44,12 @@ export interface ProjectionLag {
  *
  * Each batch commits with the checkpoint it moves, under the projection's advisory lock and
  * only if the checkpoint is still where the batch was read from: with several instances, one
- * applies and the others stand by, and a batch is never applied twice.
+ * applies and the others stand by, and a batch is never applied twice. The lock lives only as
+ * long as the batch's transaction, so a lost connection takes nothing with it: the batch is
+ * rolled back and applied again, from the checkpoint, once the database answers.
  */
 export class ProjectionRunner {
-  private stopping = new AbortController();
-  private loop: Promise<void> | null = null;
+  private readonly loop: FollowerLoop;
   private readonly lockKey: string;
 
   constructor(
@@ -50,6 +59,14 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions,
   ) {
     this.lockKey = `change-ledger:projection:${projection.name}`;
+    this.loop = new FollowerLoop(
+      async () => ((await this.applyNextBatch()) > 0 ? 0 : options.idleMs),
+      {
+        backoff: options.backoff ?? DEFAULT_BACKOFF,
+        onFailure: options.onFailure ?? (() => undefined),
+        onRecovery: options.onRecovery ?? (() => undefined),
+      },
+    );
   }
 
   /** Creates or migrates the checkpoint table and the projection's tables. */
@@ -60,13 +77,16 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await this.prepare();
-    this.resume();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop;
-    this.loop = null;
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Whether it runs, and since when it has been failing to apply the feed. */
+  health(): FollowerHealth {
+    return this.loop.health();
   }
 
   async checkpoint(): Promise<{ position: string | null; events: number }> {
@@ -102,7 +122,7 @@ export class ProjectionRunner {
    * the current ones, then swaps them in within one transaction.
    */
   async rebuild(): Promise<number> {
-    const running = this.loop !== null;
+    const running = this.loop.running;
     if (running) await this.stop();
     try {
       const shadow = `rebuild_${this.projection.name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;
@@ -139,13 +159,8 @@ export class ProjectionRunner {
       });
       return applied;
     } finally {
-      if (running) this.resume();
+      if (running) this.loop.start();
     }
-  }
-
-  private resume(): void {
-    this.stopping = new AbortController();
-    this.loop = this.run(this.stopping.signal);
   }
 
   /**
@@ -187,17 +202,6 @@ export class ProjectionRunner {
        ON CONFLICT (projection) DO UPDATE SET position = $2, events = ${total}, updated_at = now()`,
       [this.projection.name, position, events],
     );
-  }
-
-  private async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        if ((await this.applyNextBatch()) > 0) continue;
-      } catch (error) {
-        this.options.onError(error);
-      }
-      await sleep(this.options.idleMs, undefined, { signal }).catch(() => undefined);
-    }
   }
 }
 

@@ -27,7 +27,6 @@ async function main(names: string[]): Promise<void> {
       const runner = new ProjectionRunner(storage.store, storage.sql, projection, {
         batchSize: 1000,
         idleMs: 100,
-        onError: (error) => console.error(error),
       });
       await runner.prepare();
       const started = Date.now();

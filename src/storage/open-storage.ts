@@ -9,6 +9,7 @@ import {
 import type { EventStore } from '../ledger/event-store';
 import { SqlEventStore } from '../ledger/adapters/sql/sql-event-store';
 import { openEventStoreDbStore } from '../ledger/adapters/eventstoredb/open-eventstoredb-store';
+import { createLogger } from '../observability/logger';
 import { PgSqlClient } from '../sql/pg-sql-client';
 import { PGliteSqlClient } from '../sql/pglite-sql-client';
 import { CATALOG_STREAM_PREFIX } from '../services/application/catalog-stream';
@@ -37,7 +38,15 @@ export interface Storage {
 
 async function openSql(config: AppConfig): Promise<SqlClient> {
   if (config.databaseUrl !== null && config.eventStore !== 'embedded') {
-    return new PgSqlClient({ connectionString: config.databaseUrl, max: 20 });
+    const log = createLogger(config.logLevel).child({ component: 'postgres' });
+    return new PgSqlClient({
+      connectionString: config.databaseUrl,
+      max: 20,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      // Each call in flight fails and is retried by its caller; this says why, once per connection.
+      onConnectionLost: (error) =>
+        log.warn({ err: error }, 'PostgreSQL connection lost; the next call opens a new one'),
+    });
   }
   mkdirSync(config.dataDir, { recursive: true });
   return PGliteSqlClient.open(config.dataDir);

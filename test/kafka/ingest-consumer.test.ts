@@ -253,4 +253,51 @@ describe('KafkaIngestConsumer on a real broker', () => {
       err: { type: 'StoreUnavailable' },
     });
   });
+
+  it('replaces a consumer kafkajs gives up on, which resumes from the committed offsets', async () => {
+    const events = uniqueName('deployments');
+    const dlq = uniqueName('dlq');
+    await createTopics(kafka, [events, dlq]);
+    await produce(kafka, events, deploymentMessages(30));
+
+    // A bug surfacing in the middle of a batch, once: kafkajs counts a TypeError as
+    // unrecoverable and leaves its consumer crashed for good, without restarting it.
+    const metrics = new IngestMetrics(new Registry());
+    const setLag = metrics.lag.set.bind(metrics.lag);
+    let bugs = 1;
+    metrics.lag.set = ((...args: Parameters<typeof setLag>) => {
+      if (bugs-- > 0) throw new TypeError('Cannot read properties of undefined');
+      setLag(...args);
+    }) as typeof metrics.lag.set;
+
+    const recorder = new MemoryRecorder();
+    const { logger, lines } = capturingLogger('info');
+    const { consumer, groupId } = await startConsumer({
+      topics: [{ topic: events, format: 'generic' }],
+      dlqTopic: dlq,
+      recorder,
+      logger,
+      metrics,
+    });
+
+    await waitFor(() => recorder.recorded.size === 30, 60_000, 'every message recorded');
+    await waitFor(
+      async () => String(await committedOffsets(kafka, groupId, events)) === '10,10,10',
+      30_000,
+      'offsets committed to the end',
+    );
+    await waitFor(() => consumer.status().state === 'joined', 30_000, 'the replacement joined');
+    expect(bugs).toBeLessThan(0);
+    expect(
+      lines.filter((line) => line.msg === 'Kafka ingest consumer crashed; replacing it'),
+    ).toMatchObject([{ level: 50, restart: false }]);
+    expect(lines.filter((line) => line.msg === 'Kafka ingest consumer replaced')).toHaveLength(1);
+    // Each partition in order, and again only if it was not committed when the consumer crashed:
+    // the batch that crashed had been, so fewer than all 30 came twice.
+    const once = Array.from({ length: 10 }, (_, offset) => offset);
+    for (const offsets of deliveredOffsets(recorder, events)) {
+      expect([once, [...once, ...once]]).toContainEqual(offsets);
+    }
+    expect(recorder.deliveries.length).toBeLessThan(60);
+  });
 });

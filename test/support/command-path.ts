@@ -23,11 +23,7 @@ export async function changeCommandHandler(
   policy: PolicyInForce = ANYTIME_POLICY,
 ): Promise<ExecuteChangeCommandHandler> {
   for (const projection of projectionsFor({ whatChangedWindowHours: 4 })) {
-    await new ProjectionRunner(store, sql, projection, {
-      batchSize: 1,
-      idleMs: 1,
-      onError: () => undefined,
-    }).prepare();
+    await new ProjectionRunner(store, sql, projection, { batchSize: 1, idleMs: 1 }).prepare();
   }
   const context = new DecisionContext(
     policy,

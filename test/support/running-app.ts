@@ -21,12 +21,55 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-/** The real service on a loopback port, spoken to over real HTTP. */
-export class RunningApp {
+export interface CallOptions {
+  key?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** One HTTP call to the service at `baseUrl`, with an API key and a JSON body if given. */
+export async function callApi<T = Record<string, unknown>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const contentType = response.headers.get('content-type') ?? '';
+  const text = await response.text();
+  const parsed: unknown = contentType.includes('json') && text ? JSON.parse(text) : text;
+  return { status: response.status, contentType, body: parsed as T };
+}
+
+/** Speaks to the service at `baseUrl` over real HTTP. */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<ApiResponse<T>> {
+    return callApi<T>(this.baseUrl, method, path, options);
+  }
+}
+
+/** The real service, in this process, on a loopback port. */
+export class RunningApp extends ApiClient {
   private constructor(
     readonly app: NestFastifyApplication,
-    readonly baseUrl: string,
-  ) {}
+    baseUrl: string,
+  ) {
+    super(baseUrl);
+  }
 
   /**
    * Under the calendar-free test policy unless `env` names a POLICY_FILE, on the real clock
@@ -58,30 +101,6 @@ export class RunningApp {
         await db.drop();
       },
     };
-  }
-
-  async call<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    options: {
-      key?: string;
-      body?: unknown;
-      rawBody?: string;
-      headers?: Record<string, string>;
-    } = {},
-  ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.key) headers.authorization = `Bearer ${options.key}`;
-    let body: string | undefined = options.rawBody;
-    if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
-    const contentType = response.headers.get('content-type') ?? '';
-    const text = await response.text();
-    const parsed: unknown = contentType.includes('json') && text ? JSON.parse(text) : text;
-    return { status: response.status, contentType, body: parsed as T };
   }
 
   close(): Promise<void> {

@@ -36,7 +36,10 @@ export class ApprovalSlaWatch implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.approvalSlaCheckMs);
+    // A sweep the database's outage stopped is simply taken up again by the next one.
+    const sweep = () =>
+      this.sweep().catch((error: unknown) => this.logger.warn(`sweep failed: ${String(error)}`));
+    this.timer = setInterval(() => void sweep(), this.config.approvalSlaCheckMs);
     this.timer.unref();
   }
 

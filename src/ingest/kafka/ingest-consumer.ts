@@ -1,21 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  Partitioners,
-  type Consumer,
-  type EachBatchPayload,
-  type Kafka,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { StoreUnavailable } from '../../ledger/ledger-errors';
+import { isStoreOutage } from '../../ledger/ledger-errors';
 import { normalizerFor } from '../formats';
 import { ConflictingRedelivery, MalformedMessage, type Normalizer } from '../observation';
 import type { IngestItem, IngestOutcome, ObservationRecorder } from '../recording/ingest-item';
-import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff';
+import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from '../../common/backoff';
 import type { KafkaConfig } from './kafka-config';
 import { deadLetterMessage, toInboundMessage } from './kafka-message';
 import type { DeadLetterReason, IngestMetrics } from './ingest-metrics';
+import { ReconnectingProducer } from './reconnecting-producer';
 
 export interface IngestConsumerOptions {
   readonly kafka: Kafka;
@@ -28,7 +22,10 @@ export interface IngestConsumerOptions {
   readonly metrics: IngestMetrics;
   /** Most messages handed to the recorder in one call (default 500). */
   readonly maxRecordBatch?: number;
-  /** Waits between retries while the ledger cannot record (default 250 ms doubling to 5 s). */
+  /**
+   * Waits between retries while the ledger cannot record, and between attempts to replace a
+   * crashed consumer (default 250 ms doubling to 5 s).
+   */
   readonly backoff?: Backoff;
   /** kafkajs group session timeout (default 30 s); a dead member is noticed after it. */
   readonly sessionTimeoutMs?: number;
@@ -69,11 +66,15 @@ interface Refused {
  * format, records what it reports in the ledger, dead-letters what cannot be understood, and
  * commits a partition's offsets only once everything up to them is in the ledger or in the
  * dead-letter topic. While the ledger is down it retries the same messages, heartbeating, so
- * an outage pauses consumption and loses nothing.
+ * an outage pauses consumption and loses nothing. kafkajs restarts a consumer after the
+ * failures it deems transient (a broker away); after any other crash this replaces the
+ * consumer, with back-off, until a new one runs: it resumes from the committed offsets.
  */
 export class KafkaIngestConsumer {
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private consumer: Consumer | null = null;
+  private readonly producer: ReconnectingProducer;
+  /** Replacing a crashed consumer; null otherwise. */
+  private replacing: Promise<void> | null = null;
   private readonly normalizers = new Map<string, Normalizer>();
   private readonly maxRecordBatch: number;
   private readonly backoff: Backoff;
@@ -94,37 +95,25 @@ export class KafkaIngestConsumer {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
     this.logger = options.logger.child({ component: 'kafka-ingest' });
-    this.consumer = kafka.consumer({
-      groupId: config.groupId,
-      sessionTimeout: this.sessionTimeoutMs,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
-    });
-    this.producer = kafka.producer({
-      idempotent: true,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    this.observeGroup();
+    this.producer = new ReconnectingProducer(kafka);
   }
 
+  /** Joins the group; fails when the brokers cannot be reached at all (start-up fails fast). */
   async start(): Promise<void> {
     this.stopping = new AbortController();
     this.enter('joining');
     await this.producer.connect();
-    await this.consumer.connect();
-    // A new group starts at the beginning: an audit trail wants what was sent before it ran.
-    await this.consumer.subscribe({ topics: [...this.normalizers.keys()], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.config.ingestConcurrency,
-      eachBatch: (payload) => this.consume(payload),
-    });
+    await this.run(this.newConsumer());
   }
 
   /** Leaves the group after the batch in hand; what is not committed is redelivered. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.consumer.disconnect();
+    const replacing = this.replacing;
+    await this.consumer?.disconnect();
+    await replacing;
+    // A replacement started just before the abort is the current consumer now.
+    await this.consumer?.disconnect();
     await this.producer.disconnect();
     this.enter('stopped');
   }
@@ -144,25 +133,94 @@ export class KafkaIngestConsumer {
     this.state = state;
   }
 
-  private observeGroup(): void {
-    const { events } = this.consumer;
-    this.consumer.on(events.GROUP_JOIN, ({ timestamp, payload }) => {
+  private newConsumer(): Consumer {
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.config.groupId,
+      sessionTimeout: this.sessionTimeoutMs,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3000,
+    });
+    this.consumer = consumer;
+    this.observeGroup(consumer);
+    return consumer;
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
+    await consumer.connect();
+    // A new group starts at the beginning: an audit trail wants what was sent before it ran.
+    await consumer.subscribe({ topics: [...this.normalizers.keys()], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.config.ingestConcurrency,
+      eachBatch: (payload) => this.consume(payload),
+    });
+  }
+
+  /**
+   * Replaces a consumer kafkajs will not restart, trying again with back-off until a new one
+   * runs or the consumer is stopped.
+   */
+  private replace(crashed: Consumer): void {
+    if (this.replacing !== null || this.stopping.signal.aborted) return;
+    const { signal } = this.stopping;
+    this.replacing = (async () => {
+      let previous = crashed;
+      for (let attempt = 0; ; attempt++) {
+        const delay = backoffDelay(attempt, this.backoff);
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
+        await previous.disconnect().catch(() => undefined);
+        if (signal.aborted) return;
+        this.enter('joining');
+        const next = this.newConsumer();
+        try {
+          await this.run(next);
+          this.logger.info({ attempts: attempt + 1 }, 'Kafka ingest consumer replaced');
+          return;
+        } catch (error) {
+          this.logger.warn(
+            { err: error, attempt: attempt + 1 },
+            'cannot replace the crashed Kafka ingest consumer yet; retrying',
+          );
+          previous = next;
+        }
+      }
+    })().finally(() => {
+      this.replacing = null;
+    });
+  }
+
+  private observeGroup(consumer: Consumer): void {
+    const { events } = consumer;
+    // Events of a consumer that was replaced no longer say anything about this one.
+    const current = () => consumer === this.consumer;
+    consumer.on(events.GROUP_JOIN, ({ timestamp, payload }) => {
+      if (!current()) return;
       this.enter('joined');
       this.lastHeartbeatAt = new Date(timestamp);
       this.assignedPartitions = Object.values(payload.memberAssignment).flat().length;
       // Partitions now owned by another member must not keep reporting a frozen lag here.
       this.options.metrics.lag.reset();
     });
-    this.consumer.on(events.HEARTBEAT, ({ timestamp }) => {
-      this.lastHeartbeatAt = new Date(timestamp);
+    consumer.on(events.HEARTBEAT, ({ timestamp }) => {
+      if (current()) this.lastHeartbeatAt = new Date(timestamp);
     });
-    this.consumer.on(events.REBALANCING, () => this.enter('joining'));
-    this.consumer.on(events.CRASH, ({ payload }) => {
-      this.enter(payload.restart ? 'joining' : 'crashed');
-      this.logger.error(
+    consumer.on(events.REBALANCING, () => {
+      if (current()) this.enter('joining');
+    });
+    consumer.on(events.CRASH, ({ payload }) => {
+      if (!current() || this.stopping.signal.aborted) return;
+      this.logger[payload.restart ? 'warn' : 'error'](
         { err: payload.error, restart: payload.restart },
-        'Kafka ingest consumer crashed',
+        payload.restart
+          ? 'Kafka ingest consumer crashed; kafkajs restarts it'
+          : 'Kafka ingest consumer crashed; replacing it',
       );
+      if (payload.restart) {
+        this.enter('joining');
+        return;
+      }
+      this.enter('crashed');
+      this.replace(consumer);
     });
   }
 
@@ -259,7 +317,7 @@ export class KafkaIngestConsumer {
         return await this.options.recorder.record(items);
       } catch (error) {
         if (error instanceof MalformedMessage) return error;
-        const unavailable = error instanceof StoreUnavailable;
+        const unavailable = isStoreOutage(error);
         const delay = backoffDelay(attempt, this.backoff);
         const { topic, partition, messages } = chunk;
         this.options.metrics.recordRetries.inc({
@@ -307,7 +365,6 @@ export class KafkaIngestConsumer {
     // Acknowledged by every in-sync replica before the offsets move past these messages.
     await this.producer.send({
       topic: this.options.config.dlqTopic,
-      acks: -1,
       messages: inOrder.map(({ message, detail }) =>
         deadLetterMessage(message, { topic, partition, reason: detail, at }),
       ),

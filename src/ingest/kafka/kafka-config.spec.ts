@@ -44,6 +44,7 @@ describe('parseKafkaConfig', () => {
       sasl: null,
       ingestConcurrency: 3,
       ingestPrincipal: 'kafka-ingest',
+      sessionTimeoutMs: 30_000,
     });
   });
 
@@ -59,6 +60,7 @@ describe('parseKafkaConfig', () => {
         KAFKA_LEDGER_TOPIC: 'ledger.out',
         KAFKA_OUTBOX: 'off',
         KAFKA_INGEST_CONCURRENCY: '6',
+        KAFKA_SESSION_TIMEOUT_MS: '10000',
         KAFKA_SSL: 'true',
         KAFKA_SSL_CA_FILE: '/etc/ca.pem',
         KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
@@ -85,6 +87,7 @@ describe('parseKafkaConfig', () => {
       sasl: { mechanism: 'scram-sha-512', username: 'ledger', password: ' s3cret ' },
       ingestConcurrency: 6,
       ingestPrincipal: 'ci-events',
+      sessionTimeoutMs: 10_000,
     });
   });
 
@@ -109,6 +112,7 @@ describe('parseKafkaConfig', () => {
         KAFKA_LEDGER_TOPIC: 'same',
         KAFKA_OUTBOX: 'sometimes',
         KAFKA_INGEST_CONCURRENCY: '0',
+        KAFKA_SESSION_TIMEOUT_MS: '1000',
         KAFKA_SSL: 'false',
         KAFKA_SSL_CA_FILE: '/missing.pem',
         KAFKA_SASL_MECHANISM: 'gssapi',
@@ -127,6 +131,7 @@ describe('parseKafkaConfig', () => {
       `KAFKA_INGEST_TOPICS: "bad topic" is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)`,
       'KAFKA_INGEST_TOPICS: "d=x=y" is not topic=format',
       'KAFKA_INGEST_CONCURRENCY must be an integer from 1 to 64, got "0"',
+      'KAFKA_SESSION_TIMEOUT_MS must be an integer from 6000 to 300000, got "1000"',
       'KAFKA_SSL_CA_FILE is set but KAFKA_SSL=false',
       'KAFKA_SSL_CA_FILE: cannot read /missing.pem (ENOENT: no such file)',
       'KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512, got "gssapi"',

@@ -37,6 +37,8 @@ export interface KafkaConfig {
   readonly ingestConcurrency: number;
   /** Who the ingest topics' messages are recorded as coming from (the events' actor). */
   readonly ingestPrincipal: string;
+  /** How long the group waits for a silent member before moving its partitions. */
+  readonly sessionTimeoutMs: number;
 }
 
 const DEFAULT_INGEST_TOPICS = INGEST_FORMATS.map(
@@ -89,6 +91,11 @@ export const KAFKA_ENVIRONMENT: readonly {
     name: 'KAFKA_INGEST_PRINCIPAL',
     default: '`kafka-ingest`',
     meaning: 'principal recorded as the actor of what the ingest topics report',
+  },
+  {
+    name: 'KAFKA_SESSION_TIMEOUT_MS',
+    default: '`30000`',
+    meaning: 'group session: how long a silent member keeps its partitions (6000 to 300000)',
   },
   {
     name: 'KAFKA_SSL',
@@ -191,6 +198,19 @@ export function parseKafkaConfig(
     );
   }
 
+  const sessionRaw = text('KAFKA_SESSION_TIMEOUT_MS');
+  const sessionTimeoutMs = sessionRaw === null ? 30_000 : Number(sessionRaw);
+  // Brokers refuse sessions below group.min.session.timeout.ms, 6 s by default.
+  if (
+    !Number.isInteger(sessionTimeoutMs) ||
+    sessionTimeoutMs < 6000 ||
+    sessionTimeoutMs > 300_000
+  ) {
+    problems.push(
+      `KAFKA_SESSION_TIMEOUT_MS must be an integer from 6000 to 300000, got ${JSON.stringify(sessionRaw)}`,
+    );
+  }
+
   const caFile = text('KAFKA_SSL_CA_FILE');
   const ssl = flag('KAFKA_SSL');
   let ca: string | null = null;
@@ -227,6 +247,7 @@ export function parseKafkaConfig(
     sasl,
     ingestConcurrency,
     ingestPrincipal: normalizePrincipalId(ingestPrincipal),
+    sessionTimeoutMs,
   };
   return { config, problems };
 }

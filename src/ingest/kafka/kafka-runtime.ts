@@ -2,7 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { LedgerOutbox, LedgerOutboxStatus } from '../../outbox/ledger-outbox';
 import type { IngestConsumerStatus, KafkaIngestConsumer } from './ingest-consumer';
-import { TIMED_OUT, withTimeout } from './with-timeout';
+import { TIMED_OUT, withTimeout } from '../../common/with-timeout';
 
 export interface KafkaClusterView {
   readonly brokers: number;

@@ -56,6 +56,10 @@ function runtimeProvider(config: KafkaConfig): Provider {
         recorder,
         logger,
         metrics: new IngestMetrics(metrics.registry, metrics.ingestConflicts),
+        backoff: app.retryBackoff,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        // kafkajs advises a third of the session at most.
+        heartbeatIntervalMs: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
       });
       const outbox = config.outbox
         ? new LedgerOutbox({
@@ -65,6 +69,7 @@ function runtimeProvider(config: KafkaConfig): Provider {
             sql,
             logger,
             registry: metrics.registry,
+            backoff: app.retryBackoff,
           })
         : null;
       return new KafkaRuntime(kafka, consumer, outbox, logger);

@@ -29,8 +29,9 @@ export interface IngestOutcome {
 
 /**
  * Records observations in the ledger, exactly once per observation however often it is
- * delivered. Throws StoreUnavailable when the store is down (nothing half-recorded is left
- * that a retry would not complete); observations about the same stream keep their order.
+ * delivered. Throws StoreUnavailable or SqlUnavailable when the store or the read-model
+ * database is down (`isStoreOutage`; nothing half-recorded is left that a retry would not
+ * complete); observations about the same stream keep their order.
  */
 export interface ObservationRecorder {
   record(items: readonly IngestItem[]): Promise<IngestOutcome>;

@@ -13,6 +13,16 @@ export class ProjectionStatusDto {
   @ApiProperty({ description: 'Events applied since the last rebuild' }) events!: number;
   @ApiProperty({ type: LagDto }) lag!: LagDto;
   @ApiProperty() rebuilding!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      'Since when applying the feed keeps failing on this instance (the database unreachable, …); null while it works',
+  })
+  failingSince!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it last failed' })
+  lastError!: string | null;
 }
 
 export class RebuildStartedDto {

@@ -58,11 +58,28 @@ export async function produce(kafka: Kafka, topic: string, messages: Message[]):
 export type ReadMessage = KafkaMessage & { readonly partition: number };
 
 /** Reads a topic from the beginning, in a throw-away group, until `count` messages arrived. */
-export async function readTopic(
+export function readTopic(
   kafka: Kafka,
   topic: string,
   count: number,
   timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  return readTopicUntil(
+    kafka,
+    topic,
+    (read) => read.length >= count,
+    timeoutMs,
+    `${count} messages on ${topic}`,
+  );
+}
+
+/** Reads a topic from the beginning, in a throw-away group, until `enough` says so. */
+export async function readTopicUntil(
+  kafka: Kafka,
+  topic: string,
+  enough: (read: readonly ReadMessage[]) => boolean,
+  timeoutMs: number,
+  what: string,
 ): Promise<ReadMessage[]> {
   const consumer = kafka.consumer({ groupId: uniqueName('reader') });
   const read: ReadMessage[] = [];
@@ -75,7 +92,7 @@ export async function readTopic(
         return Promise.resolve();
       },
     });
-    await waitFor(() => read.length >= count, timeoutMs, `${count} messages on ${topic}`);
+    await waitFor(() => enough(read), timeoutMs, what);
   } finally {
     await consumer.disconnect();
   }
