@@ -33,6 +33,7 @@ import { incidentCorrelation as incidentCorrelationFor } from '../src/incidents/
 const incidentCorrelation = incidentCorrelationFor(4);
 import { whatChanged } from '../src/incidents/read-model/timeline-queries';
 import type { RiskLevel } from '../src/policy/policy';
+import { NO_FACTS } from '../src/policy/risk/change-facts';
 import { SERVICE_CATALOG_STREAM } from '../src/services/application/catalog-stream';
 import type { ServiceRegisteredData } from '../src/services/domain/catalog-events';
 import {
@@ -267,11 +268,7 @@ function eventsOf(d: Deployment): Array<{ streamId: string; type: string; data: 
     requiresCab: false,
     routedBy: 'benchmark data',
     approvalSla: null,
-    facts: {
-      services: [],
-      downstream: [],
-      history: { lookBackDays: 0, deployments: 0, failed: 0 },
-    },
+    facts: NO_FACTS,
     mostCriticalTier: 1,
     conflicts: [],
     policyVersion: 'benchmark',

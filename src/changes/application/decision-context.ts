@@ -3,6 +3,7 @@ import { FreezeCalendarReader } from '../../freezes/application/freeze-calendar.
 import { restrictedPeriods } from '../../freezes/domain/freeze-calendar';
 import { POLICY_IN_FORCE } from '../../policy/application/policy-in-force.token';
 import type { PolicyInForce } from '../../policy/policy-in-force';
+import { NO_FACTS } from '../../policy/risk/change-facts';
 import type { OverlappingChange } from '../../policy/conflicts/change-conflicts';
 import { amendedRequest } from '../domain/amendment';
 import type { ChangeRequest } from '../domain/change-request';
@@ -14,7 +15,7 @@ import { OverlappingChangesReader } from './overlapping-changes.reader';
 
 /** For an amendment of a change that does not exist: the decider refuses it before asking. */
 const NOTHING_KNOWN = {
-  facts: { services: [], downstream: [], history: { lookBackDays: 0, deployments: 0, failed: 0 } },
+  facts: NO_FACTS,
   freezes: [],
   overlapping: [],
 };

@@ -10,6 +10,7 @@ import { decide as decideCommand } from './decide';
 import { DomainError } from './domain-error';
 import type { ChangeEvent } from './events';
 import { evolve } from './evolve';
+import { aRequest } from './fixtures/change-request';
 import {
   ANYTIME_POLICY,
   complete,
@@ -39,20 +40,6 @@ const TUESDAY_WINDOW = { start: '2030-01-08T02:00:00.000Z', end: '2030-01-08T04:
 const IN_TUESDAY = '2030-01-08T03:00:00.000Z';
 
 type Intent<K extends ChangeCommandKind> = Extract<SpecIntent, { kind: K }>;
-
-function aRequest(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
-  return {
-    title: 'Raise checkout pool size',
-    description: 'More connections for the sale',
-    type: 'normal',
-    category: 'software-config',
-    services: ['checkout'],
-    environment: 'production',
-    blastRadius: 'low',
-    hasDatabaseMigration: false,
-    ...overrides,
-  };
-}
 
 const requestChange = (request = aRequest(), at = MONDAY): Intent<'RequestChange'> => ({
   kind: 'RequestChange',

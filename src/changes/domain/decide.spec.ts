@@ -7,6 +7,7 @@ import { CHANGE_COMMAND_KINDS } from './commands';
 import type { ChangeCommandKind, ChangeOutcome } from './commands';
 import type { TimeWindow } from './change-window';
 import { decide as decideCommand } from './decide';
+import { aRequest } from './fixtures/change-request';
 import {
   ANYTIME_POLICY,
   complete,
@@ -40,20 +41,6 @@ const system: Principal = { id: 'system:change-ledger', roles: ['admin'] };
 /** Scheduled deployments happen inside this window; the table's commands come at its middle. */
 const WINDOW: TimeWindow = { start: at(60), end: at(180) };
 const IN_WINDOW = at(120);
-
-function aRequest(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
-  return {
-    title: 'Raise checkout pool size',
-    description: 'More database connections for the sale',
-    type: 'normal',
-    category: 'software-config',
-    services: ['checkout'],
-    environment: 'production',
-    blastRadius: 'low',
-    hasDatabaseMigration: false,
-    ...overrides,
-  };
-}
 
 const requestChange = (
   request: ChangeRequest = aRequest(),

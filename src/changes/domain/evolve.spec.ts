@@ -4,18 +4,10 @@ import type { ChangeStatus, ExistingChange } from './change-state';
 import { CHANGE_EVENT_TYPES } from './events';
 import type { ChangeEvent, ChangeEventDataMap, ChangeEventType } from './events';
 import { evolve } from './evolve';
+import { aRequest } from './fixtures/change-request';
 
 const at = '2030-01-01T09:00:00.000Z';
-const request: ChangeRequest = {
-  title: 'Raise checkout pool size',
-  description: 'More connections for the sale',
-  type: 'normal',
-  category: 'software-config',
-  services: ['checkout'],
-  environment: 'production',
-  blastRadius: 'low',
-  hasDatabaseMigration: false,
-};
+const request: ChangeRequest = aRequest();
 
 // One sample of every event's data; the mapped type makes the compiler insist on all of them.
 const SAMPLE: { readonly [K in ChangeEventType]: ChangeEventDataMap[K] } = {

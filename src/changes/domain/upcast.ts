@@ -1,3 +1,4 @@
+import { NO_FACTS } from '../../policy/risk/change-facts';
 import type { ChangeEvent, RiskAssessedData } from './events';
 
 /** A RiskAssessed as the built-in rules recorded it, before policy as code. */
@@ -34,11 +35,7 @@ export function upcast(event: ChangeEvent): ChangeEvent {
       requiredCabApprovals: legacy.requiresCab ? 1 : 0,
       routedBy: `the built-in rules (${legacy.policyVersion})`,
       approvalSla: null,
-      facts: {
-        services: [],
-        downstream: [],
-        history: { lookBackDays: 0, deployments: 0, failed: 0 },
-      },
+      facts: NO_FACTS,
       // Unknown then: the strictest tier, so no window opens wider than it may have been.
       mostCriticalTier: 1,
       conflicts: [],

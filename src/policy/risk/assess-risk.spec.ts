@@ -1,22 +1,11 @@
 import { DEFAULT_POLICY, policyWith } from '../fixtures/policies';
 import { assessRisk } from './assess-risk';
 import type { ChangeFacts, RiskSubject } from './change-facts';
+import { aSubject, quietFacts } from '../fixtures/subjects';
 
-const subject = (o: Partial<RiskSubject> = {}): RiskSubject => ({
-  type: 'normal',
-  category: 'application',
-  environment: 'production',
-  services: ['search'],
-  hasDatabaseMigration: false,
-  declaredBlastRadius: 'low',
-  ...o,
-});
+const subject = aSubject;
 
-const quiet: ChangeFacts = {
-  services: [{ name: 'search', tier: 4 }],
-  downstream: [],
-  history: { lookBackDays: 90, deployments: 0, failed: 0 },
-};
+const quiet: ChangeFacts = quietFacts();
 
 const contributions = (facts: ChangeFacts, o: Partial<RiskSubject> = {}) =>
   Object.fromEntries(

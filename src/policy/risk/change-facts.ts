@@ -47,3 +47,10 @@ export interface ChangeFacts {
   readonly downstream: readonly DownstreamService[];
   readonly history: DeploymentHistory;
 }
+
+/** Facts of a change nothing is known about (recorded before facts were, or refused unseen). */
+export const NO_FACTS: ChangeFacts = {
+  services: [],
+  downstream: [],
+  history: { lookBackDays: 0, deployments: 0, failed: 0 },
+};

@@ -1,22 +1,11 @@
 import { DEFAULT_POLICY, policyWith } from '../fixtures/policies';
 import type { RiskAssessment } from '../risk/assess-risk';
-import type { ChangeFacts, RiskSubject } from '../risk/change-facts';
+import type { ChangeFacts } from '../risk/change-facts';
+import { aSubject, quietFacts } from '../fixtures/subjects';
 import { routeFor } from './approval-route';
 
-const subject = (o: Partial<RiskSubject> = {}): RiskSubject => ({
-  type: 'normal',
-  category: 'application',
-  environment: 'production',
-  services: ['search'],
-  hasDatabaseMigration: false,
-  declaredBlastRadius: 'low',
-  ...o,
-});
-const facts: ChangeFacts = {
-  services: [{ name: 'search', tier: 3 }],
-  downstream: [],
-  history: { lookBackDays: 90, deployments: 0, failed: 0 },
-};
+const subject = aSubject;
+const facts: ChangeFacts = quietFacts(3);
 const risk = (level: RiskAssessment['level']): RiskAssessment => ({ score: 0, level, factors: [] });
 
 describe('routeFor (default policy)', () => {

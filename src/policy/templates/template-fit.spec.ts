@@ -1,25 +1,19 @@
 import { DEFAULT_POLICY } from '../fixtures/policies';
-import type { ChangeFacts, RiskSubject } from '../risk/change-facts';
+import { aSubject, quietFacts } from '../fixtures/subjects';
+import type { RiskSubject } from '../risk/change-facts';
 import { templateFit, templateRiskMisfit, type TemplateFit } from './template-fit';
 
 const policy = DEFAULT_POLICY.document;
 const flagToggle = policy.templates.find((t) => t.id === 'feature-flag-toggle');
 
-const subject = (o: Partial<RiskSubject> = {}): RiskSubject => ({
-  type: 'standard',
-  category: 'software-config',
-  environment: 'production',
-  services: ['search'],
-  hasDatabaseMigration: false,
-  declaredBlastRadius: 'low',
-  templateId: 'feature-flag-toggle',
-  ...o,
-});
-const facts = (tier: 1 | 2 | 3 | 4 | null = 3): ChangeFacts => ({
-  services: [{ name: 'search', tier }],
-  downstream: [],
-  history: { lookBackDays: 90, deployments: 0, failed: 0 },
-});
+const subject = (o: Partial<RiskSubject> = {}): RiskSubject =>
+  aSubject({
+    type: 'standard',
+    category: 'software-config',
+    templateId: 'feature-flag-toggle',
+    ...o,
+  });
+const facts = (tier: 1 | 2 | 3 | 4 | null = 3) => quietFacts(tier);
 
 function misfit(fit: TemplateFit) {
   if (fit.fits) throw new Error('the request fits its template');
