@@ -298,6 +298,15 @@ describe('finding rules', () => {
       );
     });
 
+    it('keeps a window refused at planning on the record, but as no deploy attempt', () => {
+      expect(ruleForAttempt('outside-window', 'ScheduleChange')).toBeNull();
+      expect(ruleForAttempt('in-freeze', 'RequestChange')).toBeNull();
+      expect(ruleForAttempt('in-blackout', 'AmendChange')).toBeNull();
+      expect(ruleForAttempt('in-freeze', 'StartDeployment')).toBe('deploy-in-freeze');
+      expect(ruleForAttempt('outside-window')).toBe('deploy-outside-window');
+      expect(ruleForAttempt('template-required', 'RequestChange')).toBe('template-bypass-attempt');
+    });
+
     it('ignores reasons no rule is about', () => {
       expect(unplannedDeploymentFinding('e-3', flagged('something-new', null), 'x')).toBeNull();
       expect(ruleForAttempt('duplicate-approval')).toBeNull();

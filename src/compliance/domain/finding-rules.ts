@@ -47,11 +47,18 @@ export interface Finding {
   readonly detail: string;
 }
 
+/** Commands that plan a window rather than deploy: refused, they deployed nothing. */
+const PLANNING = new Set(['RequestChange', 'AmendChange', 'ScheduleChange']);
+
 /**
- * The rule a refused attempt (CommandRefused code) or a flagged deploy (ingest reason)
- * breaks; null for codes no rule is about.
+ * The rule a refused attempt (CommandRefused code, and the command refused) or a flagged
+ * deploy (ingest reason) breaks; null for codes no rule is about. A window refused at planning
+ * (outside the maintenance windows, in a freeze) is kept on the record but is no deploy.
  */
-export function ruleForAttempt(code: string): FindingRule | null {
+export function ruleForAttempt(code: string, command = 'deploy'): FindingRule | null {
+  if (PLANNING.has(command) && ['outside-window', 'in-freeze', 'in-blackout'].includes(code)) {
+    return null;
+  }
   switch (code) {
     case 'self-approval':
       return 'self-approval-attempt';
@@ -115,7 +122,7 @@ export function changeFindings(record: ChangeCompliance): Finding[] {
   };
 
   for (const attempt of record.attempts) {
-    const rule = ruleForAttempt(attempt.code);
+    const rule = ruleForAttempt(attempt.code, attempt.command);
     if (rule !== null) add(rule, attempt.at, describe(attempt));
   }
   if (record.startedOutsideWindow && record.deployStartedAt !== null) {
@@ -190,7 +197,7 @@ export function unplannedDeploymentFinding(
  * record, only its refusal on the stream it would have had.
  */
 export function refusedRequestFinding(changeId: string, data: CommandRefusedData): Finding | null {
-  const rule = ruleForAttempt(data.code);
+  const rule = ruleForAttempt(data.code, data.command);
   if (rule === null) return null;
   const at = utc(data.at);
   return {
