@@ -17,6 +17,26 @@ export default tseslint.config(
     },
   },
   {
+    // The offline verifier must not trust the server's code: only the pure functions of the
+    // ledger format (Merkle tree, signed notes, envelope hash and chain links) are shared.
+    files: ['src/verifier/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^\\.\\./(?!ledger/(merkle|checkpoints)/[\\w-]+$|ledger/(hash-chain|ledger-event|verification/verify-stream)$|evidence/evidence-bundle$)',
+              message:
+                'The verifier shares only the pure Merkle, note and hash-chain functions with the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {

@@ -15,9 +15,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
 import { Pool } from 'pg';
-import type { Principal } from '../src/auth/role';
-import { ExecuteChangeCommand } from '../src/changes/application/execute-change-command';
-import type { ChangeIntent } from '../src/changes/domain/commands';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';
 import { openEventStoreDbStore } from '../src/ledger/adapters/eventstoredb/open-eventstoredb-store';
 import type { EventStore } from '../src/ledger/event-store';
@@ -25,8 +22,8 @@ import type { RecordedEvent } from '../src/ledger/ledger-event';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import { PGliteSqlClient } from '../src/sql/pglite-sql-client';
 import type { SqlClient } from '../src/sql/sql-client';
-import { changeCommandHandler } from '../test/support/command-path';
 import { runConcurrently, withBenchDatabase } from './support/bench-database';
+import { commandPath as runCommandPath } from './support/command-path';
 
 const { values } = parseArgs({
   options: {
@@ -37,60 +34,6 @@ const { values } = parseArgs({
 });
 const CHANGES = Number(values.changes);
 const WRITERS = Number(values.writers);
-
-const alice: Principal = { id: 'alice', roles: ['requester'] };
-const bob: Principal = { id: 'bob', roles: ['approver'] };
-const ci: Principal = { id: 'ci-bot', roles: ['deployer'] };
-
-/** A normal change's life: request, approve, deploy, verify, close — 8 events, 5 commands. */
-function lifecycle(changeId: string): ChangeIntent[] {
-  const at = () => new Date().toISOString();
-  const now = at();
-  return [
-    {
-      kind: 'RequestChange',
-      changeId,
-      actor: alice,
-      at: now,
-      receivedAt: now,
-      request: {
-        title: 'Bump checkout pool',
-        description: 'benchmark change',
-        type: 'normal',
-        category: 'software-config',
-        services: [`svc-${changeId.slice(0, 2)}`],
-        environment: 'production',
-        blastRadius: 'low',
-        hasDatabaseMigration: false,
-        rollbackPlan: { trigger: 'errors', steps: ['revert'], expectedMinutes: 5 },
-      },
-    },
-    { kind: 'ApproveChange', changeId, actor: bob },
-    { kind: 'MarkDeployed', changeId, actor: ci, version: '1.0.1' },
-    { kind: 'VerifyChange', changeId, actor: ci },
-    { kind: 'CloseChange', changeId, actor: alice, outcome: 'successful' },
-  ].map((command) => {
-    const when = at();
-    return { ...command, at: when, receivedAt: when } as ChangeIntent;
-  });
-}
-
-/** Each writer drives whole changes, so 16 writers touch 16 streams at a time. */
-async function commandPath(
-  store: EventStore,
-  sql: SqlClient,
-): Promise<{ events: number; seconds: number }> {
-  const handler = await changeCommandHandler(store, sql);
-  const origin = { source: 'bench', correlationId: randomUUID() };
-  let events = 0;
-  const seconds = await runConcurrently(CHANGES, WRITERS, async () => {
-    for (const command of lifecycle(randomUUID())) {
-      const result = await handler.execute(new ExecuteChangeCommand(command, origin));
-      events += result.events.length;
-    }
-  });
-  return { events, seconds };
-}
 
 interface Row {
   event_id: string;
@@ -228,6 +171,9 @@ function report(
   );
   console.log(`ratio command path / baseline: ${(rate(ledger) / rate(baseline)).toFixed(2)}`);
 }
+
+const commandPath = (store: EventStore, sql: SqlClient) =>
+  runCommandPath(store, sql, CHANGES, WRITERS);
 
 async function main(): Promise<void> {
   if (values.store === 'eventstoredb') return benchEventStoreDb();

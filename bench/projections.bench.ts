@@ -38,6 +38,7 @@ import { projectionsFor } from '../src/projections/projections';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import type { SqlClient } from '../src/sql/sql-client';
 import { withBenchDatabase } from './support/bench-database';
+import { insertChunk, readFeed } from './support/ledger-load';
 
 const { values } = parseArgs({
   options: {
@@ -333,31 +334,6 @@ function* ledgerRows(total: number): Generator<ReturnType<typeof chainEvents>> {
   }
 }
 
-async function insertChunk(sql: SqlClient, rows: ReturnType<typeof chainEvents>): Promise<void> {
-  await sql.query(
-    `INSERT INTO ledger_events
-       (event_id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash)
-     SELECT e.event_id, e.stream_id, e.revision, e.type, e.data::jsonb, e.metadata::jsonb,
-            e.recorded_at, e.prev_hash, e.hash
-     FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                 $7::timestamptz[], $8::text[], $9::text[])
-          WITH ORDINALITY AS e(event_id, stream_id, revision, type, data, metadata, recorded_at,
-                               prev_hash, hash, ord)
-     ORDER BY e.ord`,
-    [
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.streamId),
-      rows.map((r) => r.revision),
-      rows.map((r) => r.type),
-      rows.map((r) => JSON.stringify(r.data)),
-      rows.map((r) => JSON.stringify(r.metadata)),
-      rows.map((r) => r.recordedAt),
-      rows.map((r) => r.prevHash),
-      rows.map((r) => r.hash),
-    ],
-  );
-}
-
 /** Generates the next chunk while the database stores the previous one. */
 async function load(sql: SqlClient): Promise<number> {
   let chunk: ReturnType<typeof chainEvents> = [];
@@ -381,19 +357,6 @@ async function load(sql: SqlClient): Promise<number> {
 }
 
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
-
-/** The baseline: the same feed, page by page, read and dropped. */
-async function readFeed(store: SqlEventStore): Promise<{ events: number; seconds: number }> {
-  const started = process.hrtime.bigint();
-  let events = 0;
-  for (let after: string | null = null; ;) {
-    const page = await store.readAll(after, BATCH);
-    if (page.length === 0) break;
-    events += page.length;
-    after = page[page.length - 1].position;
-  }
-  return { events, seconds: seconds(started) };
-}
 
 interface Progress {
   readonly name: string;
@@ -451,7 +414,7 @@ async function main(): Promise<void> {
         if (!verdict.intact) throw new Error('the generated ledger does not verify');
       }
 
-      const baseline = await readFeed(store);
+      const baseline = await readFeed(store, BATCH);
       const baselineRate = baseline.events / baseline.seconds;
       console.log(
         `baseline  readAll pages, no projecting: ${fmt(baselineRate)} events/s ` +

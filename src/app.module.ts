@@ -9,6 +9,7 @@ import { ClockModule } from './common/clock.module';
 import type { AppConfig } from './config/config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { FreezesModule } from './freezes/freezes.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyKeyInterceptor } from './http/idempotency/idempotency-key.interceptor';
 import { IdempotencyKeys } from './http/idempotency/idempotency-keys';
@@ -45,6 +46,7 @@ export class AppModule {
         ServicesModule,
         IncidentsModule,
         DeliveryModule,
+        EvidenceModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,28 +1,11 @@
 import { createPGliteDirectory, createTestDatabase, type TestDatabase } from './support/postgres';
+import type { EvidenceBundle } from '../src/evidence/evidence-bundle';
+import { parseCheckpointText } from '../src/ledger/checkpoints/checkpoint';
+import { parseNote } from '../src/ledger/checkpoints/signed-note';
+import { eventLeafHash } from '../src/ledger/merkle/ledger-leaf';
+import { verifyInclusion } from '../src/ledger/merkle/verify-proofs';
+import { changeRequest } from './support/change-requests';
 import { KEYS, RunningApp } from './support/running-app';
-
-const hourFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
-
-function changeRequest(overrides: Record<string, unknown> = {}) {
-  return {
-    title: 'Raise checkout connection pool to 50',
-    description: 'Pool exhaustion under peak load',
-    type: 'normal',
-    category: 'software-config',
-    services: ['checkout'],
-    environment: 'production',
-    justification: 'p99 latency breaches at peak',
-    implementationSteps: ['change pool size', 'rolling restart'],
-    rollbackPlan: { trigger: 'error rate > 2%', steps: ['revert config'], expectedMinutes: 10 },
-    testPlan: 'load test in staging',
-    communicationPlan: '#checkout channel',
-    plannedWindow: { start: hourFromNow(-1), end: hourFromNow(2) },
-    blastRadius: 'low',
-    hasDatabaseMigration: false,
-    externalRefs: { pullRequest: 'https://git.example.com/shop/pull/1', commit: 'abc123' },
-    ...overrides,
-  };
-}
 
 interface CommandResult {
   changeId: string;
@@ -157,6 +140,27 @@ function describeLifecycle(
       });
       expect(ledger.body).toMatchObject({ intact: true });
       expect(ledger.body.events).toBeGreaterThanOrEqual(9);
+    });
+
+    it('signs the Merkle tree over the log and proves each event of a change in it', async () => {
+      const { changeId } = await request();
+      let bundle: EvidenceBundle | undefined;
+      for (let i = 0; i < 100; i++) {
+        bundle = (
+          await app.call<EvidenceBundle>('GET', `/changes/${changeId}/evidence`, {
+            key: KEYS.audrey,
+          })
+        ).body;
+        if (bundle.changes[0].events.every((e) => e.inclusionProof !== null)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const { text } = parseNote(bundle?.checkpoint.note ?? '');
+      const { size, rootHash } = parseCheckpointText(text);
+      for (const { event, leafIndex, inclusionProof } of bundle?.changes[0].events ?? []) {
+        const proof = (inclusionProof ?? []).map((hash) => Buffer.from(hash, 'base64'));
+        verifyInclusion(leafIndex ?? -1, size, eventLeafHash(event), proof, rootHash);
+      }
+      expect(bundle?.changes[0].events).toHaveLength(2);
     });
 
     it('approves standard changes automatically and lists changes by service, status and type', async () => {
@@ -412,13 +416,20 @@ function describeLifecycle(
 
 describeLifecycle('embedded', async () => {
   const dir = await createPGliteDirectory('api');
-  return { env: { DATA_DIR: dir.path }, tearDown: () => dir.remove() };
+  return {
+    env: { DATA_DIR: dir.path, LEDGER_CHECKPOINT_SECONDS: '1' },
+    tearDown: () => dir.remove(),
+  };
 });
 
 describeLifecycle('postgres', async () => {
   const db: TestDatabase = await createTestDatabase('api');
   return {
-    env: { EVENT_STORE: 'postgres', DATABASE_URL: db.connectionString },
+    env: {
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: db.connectionString,
+      LEDGER_CHECKPOINT_SECONDS: '1',
+    },
     tearDown: () => db.drop(),
   };
 });

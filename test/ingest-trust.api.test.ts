@@ -45,6 +45,7 @@ describe('ingest cannot speak for anyone (PostgreSQL)', () => {
         title: 'Ship it',
         type: 'standard',
         templateId: 'routine',
+        implementationSteps: undefined,
         rollbackPlan: undefined,
         services: [name],
       }),

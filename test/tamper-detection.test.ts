@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';
 import { hashEnvelope } from '../src/ledger/hash-chain';
@@ -7,6 +7,7 @@ import { verifyLog } from '../src/ledger/verification/verify-log';
 import { verifyStream, type BrokenLink } from '../src/ledger/verification/verify-stream';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
+import { asSuperuser } from './support/superuser';
 
 /*
  * Someone with superuser access rewrites history behind the application's back, bypassing
@@ -73,17 +74,8 @@ function original(key: string): RecordedEvent {
   return event;
 }
 
-/** A superuser session with ordinary triggers off: the append-only trigger does not fire. */
-async function tamper(work: (sql: Client) => Promise<unknown>): Promise<void> {
-  const sql = new Client({ connectionString: database.connectionString });
-  await sql.connect();
-  try {
-    await sql.query('SET session_replication_role = replica');
-    await work(sql);
-  } finally {
-    await sql.end();
-  }
-}
+const tamper = (work: (sql: Client) => Promise<unknown>) =>
+  asSuperuser(database.connectionString, work);
 
 async function streamVerdict(streamId: string) {
   return verifyStream(streamId, await store.readStream(streamId));

@@ -83,9 +83,86 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('refuses the public demo keys in production', () => {
+  it('refuses the public demo keys, and a generated signing key, in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS_FILE is required/);
-    expect(loadConfig({ NODE_ENV: 'production', API_KEYS_FILE: 'k.json' }).production).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS_FILE: 'k.json' })).toThrow(
+      /LEDGER_SIGNING_KEY_FILE is required[^]*LEDGER_ORIGIN is required/,
+    );
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      API_KEYS_FILE: 'k.json',
+      LEDGER_SIGNING_KEY_FILE: '/etc/ledger/key.pem',
+      LEDGER_ORIGIN: 'ledger.example.com/changes',
+    });
+    expect(production.production).toBe(true);
+    expect(production.transparency).toMatchObject({
+      origin: 'ledger.example.com/changes',
+      signingKeyFile: '/etc/ledger/key.pem',
+    });
+  });
+
+  describe('signed checkpoints', () => {
+    const witnessKey = 'witness.example/w1+82b2e049+BBB1URzuqdlUTFs2GPUc6sxA9q0cH918iQ7zjLj7T3v2';
+
+    it('defaults to a generated key, a local origin, every 1,000 events or 5 s, no witness', () => {
+      expect(loadConfig({}).transparency).toEqual({
+        origin: 'localhost/change-ledger',
+        signingKeyFile: null,
+        verificationKeysFile: null,
+        checkpointEveryEvents: 1000,
+        checkpointEverySeconds: 5,
+        witnesses: [],
+      });
+    });
+
+    it('reads the interval, the rotation keys file and the witnesses', () => {
+      const config = loadConfig({
+        LEDGER_CHECKPOINT_EVENTS: '50',
+        LEDGER_CHECKPOINT_SECONDS: '60',
+        LEDGER_VERIFICATION_KEYS_FILE: 'old-keys.txt',
+        LEDGER_WITNESSES: `https://w1.example/witness/ ${witnessKey}, http://127.0.0.1:9000 ${witnessKey}`,
+      }).transparency;
+      expect(config).toMatchObject({
+        checkpointEveryEvents: 50,
+        checkpointEverySeconds: 60,
+        verificationKeysFile: resolve('old-keys.txt'),
+      });
+      expect(config.witnesses.map((w) => [w.url, w.key.name])).toEqual([
+        ['https://w1.example/witness', 'witness.example/w1'],
+        ['http://127.0.0.1:9000', 'witness.example/w1'],
+      ]);
+    });
+
+    it.each([
+      ['LEDGER_ORIGIN', 'ledger example', /LEDGER_ORIGIN must be a name without spaces/],
+      ['LEDGER_ORIGIN', 'a+b', /LEDGER_ORIGIN must be a name without spaces or "\+"/],
+      ['LEDGER_CHECKPOINT_EVENTS', '0', /LEDGER_CHECKPOINT_EVENTS must be an integer from 1/],
+      ['LEDGER_CHECKPOINT_SECONDS', 'soon', /LEDGER_CHECKPOINT_SECONDS must be an integer/],
+      ['LEDGER_WITNESSES', 'https://w1.example', /is not "<http\(s\) URL> <verifier key>"/],
+      ['LEDGER_WITNESSES', `ftp://w1 ${witnessKey}`, /is not "<http\(s\) URL> <verifier key>"/],
+      [
+        'LEDGER_WITNESSES',
+        'https://w1 example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k',
+        /not a cosignature\/v1 \(type 0x04\) key/,
+      ],
+      [
+        'DATABASE_MIGRATION_URL',
+        'postgres://owner@db/ledger',
+        /applies to EVENT_STORE=postgres only/,
+      ],
+    ])('refuses %s=%s', (name, value, message) => {
+      expect(() => loadConfig({ [name]: value })).toThrow(message);
+    });
+
+    it('takes a migration role for the PostgreSQL store', () => {
+      expect(
+        loadConfig({
+          EVENT_STORE: 'postgres',
+          DATABASE_URL: 'postgres://writer@db/ledger',
+          DATABASE_MIGRATION_URL: 'postgres://owner@db/ledger',
+        }).databaseMigrationUrl,
+      ).toBe('postgres://owner@db/ledger');
+    });
   });
 });
 

@@ -3,6 +3,10 @@ import { parseOidcConfig, type OidcConfig } from '../auth/oidc/oidc-config';
 import type { Backoff } from '../common/backoff';
 import { MAX_WINDOW_HOURS } from '../incidents/domain/look-back-window';
 import { parseKafkaConfig, type KafkaConfig } from '../ingest/kafka/kafka-config';
+import {
+  parseTransparencyConfig,
+  type TransparencyConfig,
+} from '../ledger/checkpointer/transparency-config';
 
 export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
 
@@ -22,6 +26,11 @@ export interface AppConfig {
   readonly eventStore: EventStoreKind;
   readonly dataDir: string;
   readonly databaseUrl: string | null;
+  /**
+   * PostgreSQL store: the role that owns the ledger's events table and applies its migrations,
+   * so the role of DATABASE_URL can only insert and read events. Null: DATABASE_URL does both.
+   */
+  readonly databaseMigrationUrl: string | null;
   readonly eventStoreConnectionString: string | null;
   /** Null: the demo keys in config/demo-api-keys.json (refused when NODE_ENV=production). */
   readonly apiKeysFile: string | null;
@@ -56,6 +65,8 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   readonly metricsAccess: OperationalAccess;
   readonly docsAccess: OperationalAccess;
+  /** Signed Merkle checkpoints: origin, keys, how often, witnesses. */
+  readonly transparency: TransparencyConfig;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (eventStore === 'eventstoredb' && eventStoreConnectionString === null) {
     problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
   }
+  const databaseMigrationUrl = text('DATABASE_MIGRATION_URL');
+  if (databaseMigrationUrl !== null && eventStore !== 'postgres') {
+    problems.push('DATABASE_MIGRATION_URL applies to EVENT_STORE=postgres only');
+  }
   const production = env.NODE_ENV === 'production';
   const apiKeysFile = text('API_KEYS_FILE');
   if (production && apiKeysFile === null) {
@@ -141,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (retryBackoff.maxMs < retryBackoff.initialMs) {
     problems.push('RETRY_BACKOFF_MAX_MS must not be less than RETRY_BACKOFF_INITIAL_MS');
   }
+  const transparency = parseTransparencyConfig(env, production, integer);
+  problems.push(...transparency.problems);
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 1, 65535),
@@ -148,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStore,
     dataDir: resolve(text('DATA_DIR') ?? './data'),
     databaseUrl,
+    databaseMigrationUrl,
     eventStoreConnectionString,
     apiKeysFile: apiKeysFile === null ? null : resolve(apiKeysFile),
     production,
@@ -172,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: parseCorsOrigins(text('CORS_ORIGINS'), problems),
     metricsAccess: oneOf<OperationalAccess>('METRICS_ACCESS', ['public', 'key'], 'public'),
     docsAccess: oneOf<OperationalAccess>('DOCS_ACCESS', ['public', 'key'], 'public'),
+    transparency: transparency.config,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

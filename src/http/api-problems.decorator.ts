@@ -37,7 +37,7 @@ const PROBLEMS: Array<[number, string]> = [
   [400, 'Invalid input: every offending field with its reason'],
   [401, 'Missing or unknown API key'],
   [403, 'The key lacks the role this needs'],
-  [404, 'No such change'],
+  [404, 'No such change, event, checkpoint or tree size'],
   [409, 'The change is in a state that does not allow this, or a concurrent write won (retry)'],
   [413, 'Body too large'],
   [422, 'A rule refused it (self-approval, outside the window, …)'],

@@ -15,6 +15,7 @@ import {
 import { ConflictingRedelivery } from '../ingest/observation';
 import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
 import { SqlUnavailable } from '../sql/sql-unavailable';
+import { NotInLog } from '../ledger/api/transparency-errors';
 import { InvalidRequest } from './problem';
 import { RateLimited } from './security/rate-limits';
 import { toProblem } from './problem.filter';
@@ -35,6 +36,7 @@ describe('toProblem', () => {
     [new InvalidPosition('x'), 400, 'invalid-position'],
     [new StoreUnavailable(new Error('ECONNREFUSED')), 503, 'store-unavailable'],
     [new SqlUnavailable(new Error('Connection terminated')), 503, 'store-unavailable'],
+    [new NotInLog('event-not-in-tree', 'x'), 404, 'event-not-in-tree'],
     [new ForbiddenException('requires approver'), 403, 'forbidden'],
     [new BadRequestException('Validation failed (uuid is expected)'), 400, 'bad-request'],
     [new ImATeapotException(), 418, 'http-418'],

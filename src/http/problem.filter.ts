@@ -17,6 +17,7 @@ import {
   WrongExpectedRevision,
 } from '../ledger/ledger-errors';
 import { ConflictingRedelivery, MalformedMessage } from '../ingest/observation';
+import { NotInLog } from '../ledger/api/transparency-errors';
 import { InvalidCursor } from '../projections/change-catalog/list-changes';
 import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
 import { SqlUnavailable } from '../sql/sql-unavailable';
@@ -103,6 +104,7 @@ export function toProblem(error: unknown): ProblemFields {
     });
   }
   if (error instanceof StreamDeleted) return titled(404, 'stream-deleted', error.message);
+  if (error instanceof NotInLog) return titled(404, error.code, error.message);
   if (error instanceof StoreUnavailable || error instanceof SqlUnavailable) {
     return titled(503, 'store-unavailable', error.message);
   }

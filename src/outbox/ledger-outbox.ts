@@ -15,10 +15,25 @@ import type { SqlClient } from '../sql/sql-client';
 import { OutboxCheckpoint } from './outbox-checkpoint';
 import { requestsOf } from './outbox-requests';
 
+/** One message to publish, and where it stands in its feed. */
+export interface OutboxEntry {
+  readonly position: string;
+  readonly message: Message;
+}
+
+/** What an outbox publishes: entries in order after a position it checkpoints. */
+export interface OutboxFeed {
+  /** `events` or `checkpoints`: names its metrics and tells its checkpoint row apart. */
+  readonly name: string;
+  /** Makes what it reads exist (its tables), before the outbox first reads. */
+  prepare?(): Promise<void>;
+  read(after: string | null, limit: number): Promise<OutboxEntry[]>;
+}
+
 export interface LedgerOutboxOptions {
   readonly kafka: Kafka;
   readonly topic: string;
-  readonly store: EventStore;
+  readonly feed: OutboxFeed;
   /** Holds the outbox's checkpoint (the read-model database). */
   readonly sql: SqlClient;
   readonly logger: Logger;
@@ -60,11 +75,24 @@ export function outboxMessage(event: RecordedEvent): Message {
   };
 }
 
+/** The committed ledger events, in global order. */
+export function ledgerEventFeed(store: EventStore): OutboxFeed {
+  return {
+    name: 'events',
+    read: async (after, limit) =>
+      (await store.readAll(after, limit)).map((event) => ({
+        position: event.position,
+        message: outboxMessage(event),
+      })),
+  };
+}
+
 /**
- * Publishes every committed ledger event, in global order, to a Kafka topic (keyed by stream,
- * so each stream keeps its order within a partition). The checkpoint moves only after every
- * in-sync replica acknowledged: at least once, never a gap. When the database or the brokers
- * fail it retries with back-off, each time from its stored checkpoint, with a new producer.
+ * Publishes a feed, in order, to a Kafka topic: every committed ledger event (keyed by stream,
+ * so each stream keeps its order within a partition), or every signed checkpoint. The
+ * checkpoint moves only after every in-sync replica acknowledged: at least once, never a gap.
+ * When the database or the brokers fail it retries with back-off, each time from its stored
+ * checkpoint, with a new producer.
  */
 export class LedgerOutbox {
   private readonly producer: ReconnectingProducer;
@@ -90,20 +118,26 @@ export class LedgerOutbox {
     this.batchSize = options.batchSize ?? 500;
     this.idleMs = options.idleMs ?? 200;
     const holder = `${hostname()}/${process.pid}/${randomUUID()}`;
-    this.checkpoint = new OutboxCheckpoint(options.sql, options.topic, holder, this.leaseMs);
-    this.logger = options.logger.child({ component: 'ledger-outbox', topic: options.topic });
+    const { feed, topic, registry } = options;
+    // The events' row keeps the name it always had: the topic.
+    const outbox = feed.name === 'events' ? topic : `${topic}#${feed.name}`;
+    this.checkpoint = new OutboxCheckpoint(options.sql, outbox, holder, this.leaseMs);
+    this.logger = options.logger.child({ component: 'ledger-outbox', topic, feed: feed.name });
     this.published = new Counter({
-      name: 'ledger_outbox_events_published_total',
-      help: 'Ledger events the brokers acknowledged on the outbox topic',
+      name: `ledger_outbox_${feed.name}_published_total`,
+      help: `Ledger ${feed.name} the brokers acknowledged on the outbox topic`,
       labelNames: ['topic'],
-      registers: [options.registry],
+      registers: [registry],
     });
-    this.failures = new Counter({
-      name: 'ledger_outbox_failures_total',
-      help: 'Failed attempts to read the ledger feed or publish it (retried)',
-      labelNames: ['topic'],
-      registers: [options.registry],
-    });
+    // One counter for every feed of the instance.
+    this.failures =
+      (registry.getSingleMetric('ledger_outbox_failures_total') as Counter<'topic'> | undefined) ??
+      new Counter({
+        name: 'ledger_outbox_failures_total',
+        help: 'Failed attempts to read a feed or publish it (retried)',
+        labelNames: ['topic'],
+        registers: [registry],
+      });
     this.loop = new FollowerLoop((signal) => this.turn(signal), {
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       onFailure: (error, attempt, retryInMs) => {
@@ -111,7 +145,7 @@ export class LedgerOutbox {
         // A store outage or an unreachable broker is to be ridden out; anything else is a bug.
         this.logger[isStoreOutage(error) || isKafkaOutage(error) ? 'warn' : 'error'](
           { err: error, attempt, position: this.state.position, retryInMs },
-          'outbox cannot publish the ledger yet; retrying from its checkpoint',
+          `outbox cannot publish the ledger's ${options.feed.name} yet; retrying from its checkpoint`,
         );
       },
       onRecovery: (attempts, failingForMs) =>
@@ -123,6 +157,7 @@ export class LedgerOutbox {
   }
 
   async start(): Promise<void> {
+    await this.options.feed.prepare?.();
     await this.checkpoint.prepare();
     await this.producer.connect();
     this.loop.start();
@@ -151,12 +186,12 @@ export class LedgerOutbox {
         if (!(await this.claim())) return this.leaseMs / 3;
         this.renewAt = Date.now() + this.leaseMs / 3;
       }
-      const events = await this.options.store.readAll(this.state.position, this.batchSize);
-      if (events.length > 0 && !signal.aborted) {
-        await this.publish(events);
+      const entries = await this.options.feed.read(this.state.position, this.batchSize);
+      if (entries.length > 0 && !signal.aborted) {
+        await this.publish(entries);
         this.renewAt = Date.now() + this.leaseMs / 3;
       }
-      return events.length < this.batchSize ? this.idleMs : 0;
+      return entries.length < this.batchSize ? this.idleMs : 0;
     } catch (error) {
       // Start the next turn from the stored checkpoint, under a lease claimed anew.
       this.renewAt = 0;
@@ -179,19 +214,19 @@ export class LedgerOutbox {
     return true;
   }
 
-  private async publish(events: RecordedEvent[]): Promise<void> {
-    for (const messages of requestsOf(events.map(outboxMessage))) {
+  private async publish(entries: OutboxEntry[]): Promise<void> {
+    for (const messages of requestsOf(entries.map((entry) => entry.message))) {
       await this.producer.send({ topic: this.options.topic, messages });
     }
-    const last = events[events.length - 1].position;
-    if (!(await this.checkpoint.advance(last, events.length))) {
+    const last = entries[entries.length - 1].position;
+    if (!(await this.checkpoint.advance(last, entries.length))) {
       // Another instance claimed the outbox meanwhile: it republishes from the stored
-      // checkpoint, so these events are at worst delivered twice, never skipped.
+      // checkpoint, so these entries are at worst delivered twice, never skipped.
       this.logger.warn('lost the outbox lease while publishing; standing by');
       this.state = { ...this.state, active: false };
       return;
     }
-    this.published.inc({ topic: this.options.topic }, events.length);
+    this.published.inc({ topic: this.options.topic }, entries.length);
     this.state = { ...this.state, position: last, lastPublishedAt: new Date() };
   }
 }

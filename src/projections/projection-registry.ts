@@ -9,8 +9,8 @@ import {
 import { Gauge } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store';
+import { followerLogging } from '../ledger/follower-logging';
 import type { FollowerHealth } from '../ledger/follower-loop';
-import { isStoreOutage } from '../ledger/ledger-errors';
 import { Metrics } from '../observability/metrics';
 import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
 import { ProjectionRunner, type ProjectionLag } from './projection-runner';
@@ -50,16 +50,7 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
           batchSize: 500,
           idleMs: 100,
           backoff: config.retryBackoff,
-          onFailure: (error, attempt, retryInMs) => {
-            const message = `${projection.name}: cannot apply the feed (attempt ${attempt}): ${String(error)}; retrying from its checkpoint in ${retryInMs} ms`;
-            // The database being down is an outage to ride out; anything else is a bug.
-            if (isStoreOutage(error)) this.logger.warn(message);
-            else this.logger.error(message);
-          },
-          onRecovery: (attempts, failingForMs) =>
-            this.logger.log(
-              `${projection.name}: applying the feed again after ${attempts} failed attempts over ${Math.round(failingForMs / 1000)} s`,
-            ),
+          ...followerLogging(projection.name, this.logger),
         }),
       ]),
     );

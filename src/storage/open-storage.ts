@@ -7,6 +7,7 @@ import {
   SERVICE_STREAM_PREFIX,
 } from '../deployments/domain/service-events';
 import type { EventStore } from '../ledger/event-store';
+import { separateLedgerRoles } from '../ledger/adapters/sql/ledger-roles';
 import { SqlEventStore } from '../ledger/adapters/sql/sql-event-store';
 import { openEventStoreDbStore } from '../ledger/adapters/eventstoredb/open-eventstoredb-store';
 import { createLogger } from '../observability/logger';
@@ -52,11 +53,26 @@ async function openSql(config: AppConfig): Promise<SqlClient> {
   return PGliteSqlClient.open(config.dataDir);
 }
 
+/** The ledger's schema, created and owned by the migration role (the writer only inserts). */
+async function asMigrationRole(url: string, writer: SqlClient): Promise<void> {
+  const owner = new PgSqlClient({ connectionString: url, max: 1 });
+  try {
+    await separateLedgerRoles(owner, writer);
+  } catch (error) {
+    await writer.close();
+    throw error;
+  } finally {
+    await owner.close();
+  }
+}
+
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const sql = await openSql(config);
   switch (config.eventStore) {
     case 'embedded':
     case 'postgres': {
+      if (config.databaseMigrationUrl !== null)
+        await asMigrationRole(config.databaseMigrationUrl, sql);
       // The SQL store owns the client it shares with the read models.
       const store = await SqlEventStore.open(config.eventStore, sql, config.feedPollMs);
       return { sql, store, close: () => store.close() };

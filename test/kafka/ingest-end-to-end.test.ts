@@ -46,6 +46,9 @@ describe('Kafka ingest end to end, into the ledger on PostgreSQL', () => {
       .join(','),
     KAFKA_DLQ_TOPIC: topics.dlq,
     KAFKA_LEDGER_TOPIC: topics.ledger,
+    // One checkpoint only, the one signed at start (the empty log): the topic's count is known.
+    LEDGER_CHECKPOINT_EVENTS: '10000000',
+    LEDGER_CHECKPOINT_SECONDS: '86400',
   });
   const ledger = async (): Promise<RecordedEvent[]> => {
     const all: RecordedEvent[] = [];
@@ -159,13 +162,16 @@ describe('Kafka ingest end to end, into the ledger on PostgreSQL', () => {
     });
   });
 
-  it('publishes every ledger event to the ledger topic, keyed by stream', async () => {
+  it('publishes every ledger event and the signed checkpoint to the ledger topic', async () => {
     const events = await ledger();
-    const published = await readTopic(kafka, topics.ledger, events.length, 60_000);
+    const published = await readTopic(kafka, topics.ledger, events.length + 1, 60_000);
     const ids = new Set(published.map((m) => m.headers?.eventId?.toString()));
     for (const event of events) expect(ids.has(event.eventId)).toBe(true);
     const sample = published.find((m) => m.headers?.eventId?.toString() === events[0].eventId);
     expect(sample?.key?.toString()).toBe(events[0].streamId);
+    const checkpoints = published.filter((m) => m.headers?.type?.toString() === 'LedgerCheckpoint');
+    expect(checkpoints.map((m) => m.headers?.treeSize?.toString())).toEqual(['0']);
+    expect(checkpoints[0].value?.toString()).toMatch(/^localhost\/change-ledger\n0\n/);
   });
 
   it('changes nothing when the topics are replayed from offset 0 by a new consumer group', async () => {

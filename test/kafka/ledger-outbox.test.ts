@@ -1,10 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { SqlEventStore } from '../../src/ledger/adapters/sql/sql-event-store';
 import type { RecordedEvent } from '../../src/ledger/ledger-event';
-import { LedgerOutbox } from '../../src/outbox/ledger-outbox';
+import { checkpointFeed } from '../../src/ledger/checkpointer/checkpoint-feed';
+import { CheckpointStore } from '../../src/ledger/checkpointer/checkpoint-store';
+import { checkpointText } from '../../src/ledger/checkpoints/checkpoint';
+import { ed25519Signer } from '../../src/ledger/checkpoints/note-signatures';
+import { formatNote } from '../../src/ledger/checkpoints/signed-note';
+import { EMPTY_ROOT, leafHash } from '../../src/ledger/merkle/tree-hash';
+import { LedgerOutbox, ledgerEventFeed, type OutboxFeed } from '../../src/outbox/ledger-outbox';
 import { PgSqlClient } from '../../src/sql/pg-sql-client';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import {
@@ -40,11 +46,11 @@ describe('LedgerOutbox on a real broker and a real SqlEventStore (PostgreSQL)', 
     await database?.drop();
   });
 
-  function outbox(topic: string): LedgerOutbox {
+  function outbox(topic: string, feed: OutboxFeed = ledgerEventFeed(store)): LedgerOutbox {
     const created = new LedgerOutbox({
       kafka,
       topic,
-      store,
+      feed,
       sql,
       logger: pino({ level: 'silent' }),
       registry: new Registry(),
@@ -176,5 +182,51 @@ describe('LedgerOutbox on a real broker and a real SqlEventStore (PostgreSQL)', 
     const published = await readTopic(kafka, topic, before + 7);
     expect(published).toHaveLength(before + 7);
     expect(new Set(published.map((message) => header(message, 'eventId'))).size).toBe(before + 7);
+  });
+
+  it('publishes every signed checkpoint to the same topic, told apart by its type header', async () => {
+    const topic = uniqueName('ledger-events');
+    await createTopics(kafka, [topic]);
+    const origin = 'ledger.test/outbox';
+    const signer = ed25519Signer(origin, generateKeyPairSync('ed25519').privateKey);
+    const checkpoints = new CheckpointStore(sql);
+    await checkpoints.prepare();
+    const notes = [0, 3].map((size) => {
+      const text = checkpointText({
+        origin,
+        size,
+        rootHash: size === 0 ? EMPTY_ROOT : leafHash(Buffer.from([size])),
+      });
+      return { size, note: formatNote(text, [signer.sign(text)]) };
+    });
+    for (const { size, note } of notes) {
+      await checkpoints.insert(sql, { treeSize: size, rootHash: EMPTY_ROOT, note, keyId: 'test' });
+    }
+    const publisher = outbox(topic, checkpointFeed(checkpoints, origin));
+    await publisher.start();
+    const published = await readTopic(kafka, topic, 2);
+    expect(
+      published
+        .map((message) => ({
+          key: message.key?.toString(),
+          value: message.value?.toString(),
+          type: header(message, 'type'),
+          treeSize: header(message, 'treeSize'),
+        }))
+        .sort((a, b) => Number(a.treeSize) - Number(b.treeSize)),
+    ).toEqual(
+      notes.map(({ size, note }) => ({
+        key: origin,
+        value: note,
+        type: 'LedgerCheckpoint',
+        treeSize: String(size),
+      })),
+    );
+    // Its own checkpoint row, beside the events' one of the same topic.
+    const [row] = await sql.query<{ position: string }>(
+      'SELECT position FROM ledger_outbox_checkpoints WHERE outbox = $1',
+      [`${topic}#checkpoints`],
+    );
+    expect(row.position).toBe('3');
   });
 });

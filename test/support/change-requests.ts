@@ -1,15 +1,23 @@
-import { changeRequest as validRequest } from '../../src/compliance/domain/fixtures/change-history';
+const hourFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
-const HOUR = 3_600_000;
-
-/** A valid normal change as the API takes it, planned in a window around now. */
+/** A complete, valid normal change request (what alice sends in the README). */
 export function changeRequest(overrides: Record<string, unknown> = {}) {
   return {
-    ...validRequest(),
-    plannedWindow: {
-      start: new Date(Date.now() - HOUR).toISOString(),
-      end: new Date(Date.now() + HOUR).toISOString(),
-    },
+    title: 'Raise checkout connection pool to 50',
+    description: 'Pool exhaustion under peak load',
+    type: 'normal',
+    category: 'software-config',
+    services: ['checkout'],
+    environment: 'production',
+    justification: 'p99 latency breaches at peak',
+    implementationSteps: ['change pool size', 'rolling restart'],
+    rollbackPlan: { trigger: 'error rate > 2%', steps: ['revert config'], expectedMinutes: 10 },
+    testPlan: 'load test in staging',
+    communicationPlan: '#checkout channel',
+    plannedWindow: { start: hourFromNow(-1), end: hourFromNow(2) },
+    blastRadius: 'low',
+    hasDatabaseMigration: false,
+    externalRefs: { pullRequest: 'https://git.example.com/shop/pull/1', commit: 'abc123' },
     ...overrides,
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../../src/config/config';
 import type { Clock } from '../../src/common/clock';
@@ -62,6 +65,22 @@ export class ApiClient {
   }
 }
 
+let scratch: string | undefined;
+
+/**
+ * Where apps started without DATA_DIR keep what they keep there (the generated checkpoint
+ * signing key): one directory for the test process, so that its apps on one database share
+ * one key as a deployment's instances do; removed when the process exits.
+ */
+function scratchDirectory(): string {
+  if (scratch === undefined) {
+    const created = mkdtempSync(join(tmpdir(), 'change-ledger-app-'));
+    process.on('exit', () => rmSync(created, { recursive: true, force: true }));
+    scratch = created;
+  }
+  return scratch;
+}
+
 /** The real service, in this process, on a loopback port. */
 export class RunningApp extends ApiClient {
   private constructor(
@@ -76,10 +95,13 @@ export class RunningApp extends ApiClient {
    * unless the suite brings one it moves.
    */
   static async start(env: Record<string, string>, clock?: Clock): Promise<RunningApp> {
-    const app = await createApp(
-      loadConfig({ LOG_LEVEL: 'warn', POLICY_FILE: anytimePolicyFile(), ...env }),
-      clock,
-    );
+    const config = loadConfig({
+      LOG_LEVEL: 'warn',
+      DATA_DIR: scratchDirectory(),
+      POLICY_FILE: anytimePolicyFile(),
+      ...env,
+    });
+    const app = await createApp(config, clock);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new RunningApp(app, `http://127.0.0.1:${address.port}`);

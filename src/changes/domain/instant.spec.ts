@@ -19,6 +19,7 @@ describe('toInstant', () => {
     ['a non-leap February 29', '2030-02-29T09:00:00Z'],
     ['an impossible month', '2030-13-01T09:00:00Z'],
     ['an impossible hour', '2030-01-01T25:00:00Z'],
+    ['year 0000, which PostgreSQL cannot store', '0000-01-01T00:00:00Z'],
     ['free text', 'tomorrow morning'],
     ['an empty string', ''],
   ])('refuses %s', (_why, value) => {

@@ -27,7 +27,9 @@ export function requireInstant(value: string, what: string): number {
 }
 
 // Date.parse rolls impossible days over (Feb 30 becomes Mar 1) instead of refusing them.
+// Year 0000 (1 BC in ISO 8601) is refused too: PostgreSQL has no year zero.
 function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (year === 0) return false;
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;

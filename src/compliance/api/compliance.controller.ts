@@ -4,12 +4,10 @@ import type { FastifyReply } from 'fastify';
 import { RequireRoles } from '../../auth/access.decorators';
 import { Clock } from '../../common/clock';
 import { ApiProblems } from '../../http/api-problems.decorator';
-import { InvalidRequest } from '../../http/problem';
 import { ReadModel } from '../../projections/api/read-model.decorator';
 import { complianceProjection } from '../compliance.projection';
-import { ComplianceQueries, type ComplianceFilter } from '../compliance-queries';
+import { ComplianceQueries } from '../compliance-queries';
 import { changesCsv, findingsCsv, reportCsv } from '../domain/compliance-csv';
-import { utc } from '../domain/change-compliance';
 import {
   ComplianceChangeDto,
   ComplianceChangeListDto,
@@ -21,6 +19,8 @@ import {
   ComplianceChangesQuery,
   ComplianceExportQuery,
   ComplianceFindingsQuery,
+  asOfInstant,
+  periodFilter,
 } from './compliance.query';
 
 const changeId = new ParseUUIDPipe();
@@ -57,7 +57,7 @@ export class ComplianceController {
     @Query() query: ComplianceChangesQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const filter = this.filterOf(query);
+    const filter = periodFilter(query, this.clock.now());
     const items = await this.queries.changes(filter, query.finding ?? null);
     return query.format === 'csv'
       ? csvDownload(reply, 'compliance-changes.csv', changesCsv(items))
@@ -69,7 +69,7 @@ export class ComplianceController {
   @ApiOperation({ summary: "One change's compliance record, completeness and findings" })
   @ApiOkResponse({ type: ComplianceChangeDto })
   change(@Param('id', changeId) id: string, @Query() query: ComplianceAsOfQuery) {
-    return this.queries.change(id, this.asOf(query));
+    return this.queries.change(id, asOfInstant(query, this.clock.now()));
   }
 
   @Get('findings')
@@ -81,7 +81,7 @@ export class ComplianceController {
     @Query() query: ComplianceFindingsQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const filter = this.filterOf(query);
+    const filter = periodFilter(query, this.clock.now());
     const items = await this.queries.findings(filter, query.rule ?? null);
     return query.format === 'csv'
       ? csvDownload(reply, 'compliance-findings.csv', findingsCsv(items))
@@ -102,22 +102,9 @@ export class ComplianceController {
     @Query() query: ComplianceExportQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const report = await this.queries.report(this.filterOf(query));
+    const report = await this.queries.report(periodFilter(query, this.clock.now()));
     return query.format === 'csv'
       ? csvDownload(reply, 'compliance-report.csv', reportCsv(report))
       : report;
-  }
-
-  private asOf(query: ComplianceAsOfQuery): string {
-    return query.asOf === undefined ? this.clock.now().toISOString() : utc(query.asOf);
-  }
-
-  private filterOf(query: ComplianceExportQuery): ComplianceFilter {
-    const from = query.from === undefined ? null : utc(query.from);
-    const to = query.to === undefined ? null : utc(query.to);
-    if (from !== null && to !== null && to <= from) {
-      throw new InvalidRequest([{ field: 'to', reason: 'to must be after from' }]);
-    }
-    return { from, to, service: query.service ?? null, asOf: this.asOf(query) };
   }
 }

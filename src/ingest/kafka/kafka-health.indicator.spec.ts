@@ -52,6 +52,7 @@ describe('KafkaHealthIndicator', () => {
     const result = await indicator({
       consumerStatus: () => status({ lastHeartbeatAt: new Date() }),
       outboxStatus: () => null,
+      checkpointOutboxStatus: () => null,
       describeCluster: () => Promise.reject(new Error('no answer from the brokers within 2000 ms')),
     }).isHealthy();
     expect(result.kafka).toMatchObject({

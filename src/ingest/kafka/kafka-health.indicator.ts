@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { LedgerOutboxStatus } from '../../outbox/ledger-outbox';
 import type { IngestConsumerStatus } from './ingest-consumer';
 import { KafkaRuntime } from './kafka-runtime';
 
@@ -26,17 +27,13 @@ export class KafkaHealthIndicator {
     if (this.runtime === null) return check.up({ configured: false });
     const consumer = this.runtime.consumerStatus();
     const outbox = this.runtime.outboxStatus();
+    const checkpoints = this.runtime.checkpointOutboxStatus();
     const details = {
       consumer: consumer.state,
       lastHeartbeatAt: consumer.lastHeartbeatAt?.toISOString() ?? null,
       assignedPartitions: consumer.assignedPartitions,
-      ...(outbox && {
-        outbox: {
-          active: outbox.active,
-          lastPublishedAt: outbox.lastPublishedAt?.toISOString() ?? null,
-          failingSince: outbox.failingSince?.toISOString() ?? null,
-        },
-      }),
+      ...(outbox && { outbox: outboxDetails(outbox) }),
+      ...(checkpoints && { checkpointOutbox: outboxDetails(checkpoints) }),
     };
     try {
       const cluster = await this.runtime.describeCluster(CLUSTER_TIMEOUT_MS);
@@ -47,6 +44,14 @@ export class KafkaHealthIndicator {
       return check.down({ ...details, message: (error as Error).message });
     }
   }
+}
+
+function outboxDetails(status: LedgerOutboxStatus) {
+  return {
+    active: status.active,
+    lastPublishedAt: status.lastPublishedAt?.toISOString() ?? null,
+    failingSince: status.failingSince?.toISOString() ?? null,
+  };
 }
 
 /** Why the consumer is not doing its job, or null. Rebalances shorter than a session are fine. */

@@ -16,7 +16,8 @@ export class KafkaRuntime {
   constructor(
     kafka: Kafka,
     private readonly consumer: KafkaIngestConsumer,
-    private readonly outbox: LedgerOutbox | null,
+    /** The ledger events' outbox first, then the checkpoints' (none when the outbox is off). */
+    private readonly outboxes: readonly LedgerOutbox[],
     private readonly logger: Logger,
   ) {
     this.admin = kafka.admin();
@@ -25,15 +26,15 @@ export class KafkaRuntime {
   async start(): Promise<void> {
     await this.admin.connect();
     await this.consumer.start();
-    await this.outbox?.start();
-    this.logger.info({ outbox: this.outbox !== null }, 'Kafka ingest started');
+    for (const outbox of this.outboxes) await outbox.start();
+    this.logger.info({ outbox: this.outboxes.length > 0 }, 'Kafka ingest started');
   }
 
   /** Stops everything it can, even when one part fails, and reports the first failure. */
   async stop(): Promise<void> {
     const results = await Promise.allSettled([
       this.consumer.stop(),
-      this.outbox?.stop(),
+      ...this.outboxes.map((outbox) => outbox.stop()),
       this.admin.disconnect(),
     ]);
     const failed = results.find((result) => result.status === 'rejected');
@@ -54,7 +55,13 @@ export class KafkaRuntime {
     return this.consumer.status();
   }
 
+  /** The ledger events' outbox. */
   outboxStatus(): LedgerOutboxStatus | null {
-    return this.outbox?.status() ?? null;
+    return this.outboxes[0]?.status() ?? null;
+  }
+
+  /** The checkpoints' outbox, when there is one. */
+  checkpointOutboxStatus(): LedgerOutboxStatus | null {
+    return this.outboxes[1]?.status() ?? null;
   }
 }

@@ -14,7 +14,9 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import { createLogger } from '../../observability/logger';
 import { Metrics } from '../../observability/metrics';
-import { LedgerOutbox } from '../../outbox/ledger-outbox';
+import { checkpointFeed } from '../../ledger/checkpointer/checkpoint-feed';
+import { CheckpointStore } from '../../ledger/checkpointer/checkpoint-store';
+import { LedgerOutbox, ledgerEventFeed, type OutboxFeed } from '../../outbox/ledger-outbox';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { OBSERVATION_RECORDER, type ObservationRecorder } from '../recording/ingest-item';
 import { KafkaIngestConsumer } from './ingest-consumer';
@@ -40,13 +42,21 @@ class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 function runtimeProvider(config: KafkaConfig): Provider {
   return {
     provide: KAFKA_RUNTIME,
-    inject: [APP_CONFIG, OBSERVATION_RECORDER, EVENT_STORE, SQL_CLIENT, Metrics],
+    inject: [
+      APP_CONFIG,
+      OBSERVATION_RECORDER,
+      EVENT_STORE,
+      SQL_CLIENT,
+      Metrics,
+      { token: CheckpointStore, optional: true },
+    ],
     useFactory: (
       app: AppConfig,
       recorder: ObservationRecorder,
       store: EventStore,
       sql: SqlClient,
       metrics: Metrics,
+      checkpoints: CheckpointStore | undefined,
     ) => {
       const logger = createLogger(app.logLevel);
       const kafka = createKafkaClient(config, logger);
@@ -61,18 +71,24 @@ function runtimeProvider(config: KafkaConfig): Provider {
         // kafkajs advises a third of the session at most.
         heartbeatIntervalMs: Math.min(3000, Math.floor(config.sessionTimeoutMs / 3)),
       });
-      const outbox = config.outbox
-        ? new LedgerOutbox({
-            kafka,
-            topic: config.ledgerTopic,
-            store,
-            sql,
-            logger,
-            registry: metrics.registry,
-            backoff: app.retryBackoff,
-          })
-        : null;
-      return new KafkaRuntime(kafka, consumer, outbox, logger);
+      // Ledger events, and the signed checkpoints so that copies live outside the database.
+      const feeds: OutboxFeed[] = [ledgerEventFeed(store)];
+      if (checkpoints) feeds.push(checkpointFeed(checkpoints, app.transparency.origin));
+      const outboxes = config.outbox
+        ? feeds.map(
+            (feed) =>
+              new LedgerOutbox({
+                kafka,
+                topic: config.ledgerTopic,
+                feed,
+                sql,
+                logger,
+                registry: metrics.registry,
+                backoff: app.retryBackoff,
+              }),
+          )
+        : [];
+      return new KafkaRuntime(kafka, consumer, outboxes, logger);
     },
   };
 }
