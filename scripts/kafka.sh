@@ -4,7 +4,7 @@
 # A real single-node Apache Kafka broker (KRaft combined mode) for tests and
 # local runs, without Docker. The broker jars come from Maven Central (fetched
 # once with mvn, cached outside the repo); state and logs live in
-# $KAFKA_STATE_DIR. The README ("The local Kafka broker") says why and lists the knobs.
+# $KAFKA_STATE_DIR. docs/ingest.md ("The local Kafka broker") says why and lists the knobs.
 #
 # stdout: `start` prints only the bootstrap address (host:port), so callers can
 #         do `KAFKA_BROKERS=$(bash scripts/kafka.sh start)`.

@@ -12,7 +12,7 @@ const CONFORMANCE_PREFIXES = [...DEFAULT_STREAM_PREFIXES, 'conformance-'];
  * The EventStoreDB adapter over real gRPC, through @eventstore/db-client, against
  *  - the streams protocol test double (always; it is NOT EventStoreDB), both with the
  *    BatchAppend path the client takes on servers since 21.10 and the plain Append path;
- *  - a real EventStoreDB, whenever EVENTSTORE_CONNECTION_STRING is set (see the README, "EventStoreDB").
+ *  - a real EventStoreDB, whenever EVENTSTORE_CONNECTION_STRING is set (see docs/ledger.md, "EventStoreDB").
  */
 
 // A real server over the network is slower than the in-process double.

@@ -244,7 +244,7 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     expect(fired.status).toBe(202);
   }
 
-  // Scores (README, Incident correlation): 0.5^(minutes/60) × 0.5^depth × risk × state, with
+  // Scores (docs/read-models.md, Incident correlation): 0.5^(minutes/60) × 0.5^depth × risk × state, with
   // risk high/unplanned 1, low 0.5 and state rolling-out 1, deployed 0.8, rolled-back 0.4.
   const CHECKOUT_RANKING = () => [
     // C1: 0.5^(10/60) = 0.890899 × 1 × 0.5 × 0.8 = 0.356359

@@ -101,7 +101,7 @@ describe('API keys', () => {
     ).toThrow(/same after normalization as "github-webhook"/);
   });
 
-  it('ships demo keys that match the README', () => {
+  it('ships demo keys that match the README and docs/api.md', () => {
     const file = join(__dirname, '..', '..', 'config', 'demo-api-keys.json');
     const demo = ApiKeyRegistry.fromFile(file);
     expect(demo.authenticate('alice-demo-key')).toEqual({ id: 'alice', roles: ['requester'] });

@@ -8,7 +8,7 @@ import { Authenticator, OIDC_VERIFIER } from './authenticator';
 import { OidcTokenVerifier } from './oidc/oidc-token-verifier';
 import { servicePrincipals } from './service-principals';
 
-/** Shipped with the repository for the README walk-through; refused in production. */
+/** Shipped with the repository for the walk-throughs of the README and docs/api.md; refused in production. */
 export const DEMO_API_KEYS_FILE = join(__dirname, '..', '..', 'config', 'demo-api-keys.json');
 
 @Global()

@@ -1,6 +1,6 @@
 const hourFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
-/** A complete, valid normal change request (what alice sends in the README). */
+/** A complete, valid normal change request (what alice sends in docs/api.md). */
 export function changeRequest(overrides: Record<string, unknown> = {}) {
   return {
     title: 'Raise checkout connection pool to 50',

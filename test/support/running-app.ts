@@ -8,7 +8,7 @@ import { createApp } from '../../src/create-app';
 import { anytimePolicyFile } from './policy-file';
 import { createTestDatabase } from './postgres';
 
-/** Keys from config/demo-api-keys.json, the same the README walk-through uses. */
+/** Keys from config/demo-api-keys.json, the same the walk-throughs use. */
 export const KEYS = {
   alice: 'alice-demo-key', // requester
   bob: 'bob-demo-key', // approver

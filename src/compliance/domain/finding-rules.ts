@@ -10,7 +10,7 @@ import {
 
 /**
  * Every rule a finding can come from. The ids are a published contract (exports, filters,
- * README, Compliance): never rename one, add a new id instead.
+ * docs/read-models.md, Compliance): never rename one, add a new id instead.
  */
 export const FINDING_RULES = {
   'self-approval-attempt': 'The requester tried to approve, reject or defer their own change',

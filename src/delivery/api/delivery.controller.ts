@@ -33,7 +33,7 @@ export class DeliveryController {
     summary: 'Deployment frequency, lead time, change failure rate, recovery time',
     description:
       'Per UTC day or ISO week, for one service, one team (the owner in the service catalog) ' +
-      'or everything; the README (Delivery metrics) says exactly how each figure is computed.',
+      'or everything; docs/read-models.md (Delivery metrics) says exactly how each figure is computed.',
   })
   @ApiOkResponse({ type: DeliveryMetricsDto })
   metrics(@Query() query: DeliveryMetricsQuery) {

@@ -36,7 +36,7 @@ export interface ScoreInputs {
   readonly status: DeploymentStatusAt;
 }
 
-/** The four factors of a suspect's score, each in (0, 1]; the README (Incident correlation) explains them. */
+/** The four factors of a suspect's score, each in (0, 1]; docs/read-models.md (Incident correlation) explains them. */
 export function scoreFactors({
   minutesBefore,
   depth,

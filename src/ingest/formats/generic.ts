@@ -81,7 +81,7 @@ const { $schema, ...rendered } = z.toJSONSchema(genericEvent, {
   io: 'input',
 });
 
-/** JSON Schema (draft 2020-12) of the generic event; the README shows it. */
+/** JSON Schema (draft 2020-12) of the generic event; docs/ingest.md shows it. */
 export const GENERIC_EVENT_SCHEMA = {
   $schema,
   $id: 'urn:change-ledger:generic-event',

@@ -179,8 +179,8 @@ describe('parseKafkaConfig', () => {
 });
 
 describe('KAFKA_ENVIRONMENT', () => {
-  it('is the table the README documents, row for row', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  it('is the table docs/ingest.md documents, row for row', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'ingest.md'), 'utf8');
     const markdown = readme.slice(
       readme.indexOf('### Kafka configuration'),
       readme.indexOf('### The local Kafka broker'),

@@ -45,7 +45,7 @@ const DEFAULT_INGEST_TOPICS = INGEST_FORMATS.map(
   (format) => `change-ledger.ingest.${format}=${format}`,
 ).join(',');
 
-/** Every variable parseKafkaConfig reads; the README renders this table (a spec keeps them equal). */
+/** Every variable parseKafkaConfig reads; docs/ingest.md renders this table (a spec keeps them equal). */
 export const KAFKA_ENVIRONMENT: readonly {
   readonly name: string;
   readonly default: string;

@@ -29,7 +29,7 @@ export function changeRequest(service: string) {
 /**
  * API clients taking commands while a test breaks things: each requests a change and has it
  * approved, retrying each command with its Idempotency-Key while the service answers 503 or
- * not at all, as the README tells clients to. Every command is retried until acknowledged, so
+ * not at all, as docs/operations.md tells clients to. Every command is retried until acknowledged, so
  * afterwards the ledger must hold exactly the acknowledged changes, each approved once.
  */
 export class CommandLoad {
