@@ -10,19 +10,16 @@ import { RecentStreams } from '../../ledger/recent-streams';
 import { Metrics } from '../../observability/metrics';
 import type { ChangeState, ChangeStatus } from '../domain/change-state';
 import type { ChangeCommand } from '../domain/commands';
-import { DomainError } from '../domain/domain-error';
+import { DomainError } from '../../kernel/domain-error';
 import { refusalRecord } from '../domain/refusal-record';
 import { decide } from '../domain/decide';
 import { evolve } from '../domain/evolve';
 import type { ChangeEvent } from '../domain/events';
-import { changeStreamId } from './change-stream';
+import { changeStreamId } from '../domain/change-stream';
 import { DecisionContext } from './decision-context';
-import {
-  ExecuteChangeCommand,
-  type ChangeCommandResult,
-  type CommandOrigin,
-} from './execute-change-command';
-import { foldChange } from './load-change';
+import { ExecuteChangeCommand, type ChangeCommandResult } from '../execute-change-command';
+import type { CommandOrigin } from '../../kernel/command-origin';
+import { foldChange } from '../load-change';
 
 /** Optimistic concurrency: a lost race re-decides on the new state, a few times at most. */
 const MAX_ATTEMPTS = 5;

@@ -8,7 +8,7 @@ import { decideFreeze } from '../domain/decide-freeze';
 import { emptyCalendar, evolveCalendar, type FreezeCalendar } from '../domain/freeze-calendar';
 import { FREEZES_STREAM } from '../domain/freeze-events';
 import { ExecuteFreezeCommand, type FreezeCommandResult } from './execute-freeze-command';
-import { asFreezeEvent } from './freeze-calendar.reader';
+import { asFreezeEvent } from '../freeze-calendar.reader';
 
 /** Freezes are declared by people, rarely: a few re-decisions after a lost race are enough. */
 const MAX_ATTEMPTS = 10;

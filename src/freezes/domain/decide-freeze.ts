@@ -1,6 +1,6 @@
-import { DomainError } from '../../changes/domain/domain-error';
-import { toInstant } from '../../changes/domain/instant';
-import { hasText } from '../../changes/domain/required-text';
+import { DomainError } from '../../kernel/domain-error';
+import { toInstant } from '../../kernel/instant';
+import { hasText } from '../../kernel/required-text';
 import type { FreezeCalendar } from './freeze-calendar';
 import type { DeclareFreeze, EndFreeze, FreezeCommand } from './freeze-commands';
 import type { FreezeEvent } from './freeze-events';

@@ -1,4 +1,4 @@
-import { CHANGE_STREAM_PREFIX } from '../../changes/application/change-stream';
+import { CHANGE_STREAM_PREFIX } from '../../changes/domain/change-stream';
 import type {
   ChangeDeployedData,
   ChangeRequestedData,

@@ -1,5 +1,5 @@
 import type { EventStore } from '../../ledger/event-store';
-import { loadChange } from '../../changes/application/load-change';
+import { loadChange } from '../../changes/load-change';
 import type { ExistingChange } from '../../changes/domain/change-state';
 import type { DeploymentHistory } from '../../deployments/domain/deployment-history';
 import type { DeploymentObservedData } from '../../deployments/domain/service-events';

@@ -13,7 +13,7 @@ import {
   type CatalogEntry,
 } from '../domain/catalog-state';
 import { decideCatalog } from '../domain/decide-catalog';
-import { SERVICE_CATALOG_STREAM } from './catalog-stream';
+import { SERVICE_CATALOG_STREAM } from '../domain/catalog-stream';
 import { ExecuteCatalogCommand, type CatalogCommandResult } from './execute-catalog-command';
 
 /**

@@ -1,20 +1,7 @@
 import { Command } from '@nestjs/cqrs';
-import type { ChangeIntent } from '../domain/commands';
-import type { ChangeStatus } from '../domain/change-state';
-
-/** Where a command came from, recorded in every event's metadata. */
-export interface CommandOrigin {
-  /** `api`, `webhook:<format>` or `kafka:<topic>`. */
-  readonly source: string;
-  readonly correlationId: string;
-  readonly causationId?: string | null;
-  /**
-   * The sender's identity for this occurrence (an ingested message, a retried request):
-   * event ids derive from it, and a command whose events are already recorded is not decided
-   * again but answered with what was recorded.
-   */
-  readonly idempotencyKey?: string;
-}
+import type { ChangeIntent } from './domain/commands';
+import type { ChangeStatus } from './domain/change-state';
+import type { CommandOrigin } from '../kernel/command-origin';
 
 export interface ChangeCommandResult {
   readonly changeId: string;
@@ -40,4 +27,13 @@ export class ExecuteChangeCommand extends Command<ChangeCommandResult> {
   ) {
     super();
   }
+}
+
+/**
+ * How other capabilities reach the change decider: the CQRS command bus in the service (so
+ * every change command takes the one path, load → policy and facts → decide → append), the
+ * handler itself where a test or benchmark runs without Nest.
+ */
+export interface ChangeCommands {
+  execute(command: ExecuteChangeCommand): Promise<ChangeCommandResult>;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
-import type { RecordedEvent } from '../../ledger/ledger-event';
-import { emptyCalendar, evolveCalendar, type FreezeCalendar } from '../domain/freeze-calendar';
-import { FREEZES_STREAM, type FreezeEvent } from '../domain/freeze-events';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store';
+import type { RecordedEvent } from '../ledger/ledger-event';
+import { emptyCalendar, evolveCalendar, type FreezeCalendar } from './domain/freeze-calendar';
+import { FREEZES_STREAM, type FreezeEvent } from './domain/freeze-events';
 
 export function asFreezeEvent(event: RecordedEvent): FreezeEvent {
   return { type: event.type, data: event.data } as unknown as FreezeEvent;

@@ -1,3 +1,4 @@
+import type { Refusal, Refused } from '../../kernel/refusal';
 import type { SqlClient } from '../../sql/sql-client';
 
 export interface ChangeListFilter {
@@ -29,7 +30,15 @@ export interface ChangeSummary {
   readonly updatedAt: string;
 }
 
-export class InvalidCursor extends Error {}
+export class InvalidCursor extends Error implements Refused {
+  get refusal(): Refusal {
+    return {
+      kind: 'invalid',
+      code: 'invalid-cursor',
+      fields: [{ field: 'cursor', reason: this.message }],
+    };
+  }
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '../changes/domain/domain-error';
-import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
-import type { ChangeCompliance } from './domain/change-compliance';
+import { DomainError } from '../../kernel/domain-error';
+import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
+import type { ChangeCompliance } from '../domain/change-compliance';
 import {
   complianceView,
   type ComplianceChangeView,
   type ComplianceReport,
-} from './domain/compliance-view';
-import type { Finding, FindingRule } from './domain/finding-rules';
-import { periodFigures } from './domain/period-report';
+} from '../domain/compliance-view';
+import type { Finding, FindingRule } from '../domain/finding-rules';
+import { periodFigures } from '../domain/period-report';
 
 /**
  * A period [from, to) and a service, each optional, and the instant the findings are judged

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsInstant } from '../../http/is-instant';
-import { InvalidRequest } from '../../http/problem';
-import type { ComplianceFilter } from '../compliance-queries';
-import { utc } from '../domain/change-compliance';
-import { FINDING_RULE_IDS, type FindingRule } from '../domain/finding-rules';
+import { IsInstant } from '../http/is-instant';
+import { InvalidRequest } from '../http/problem';
+import type { ComplianceFilter } from './read-model/compliance-queries';
+import { utc } from './domain/change-compliance';
+import { FINDING_RULE_IDS, type FindingRule } from './domain/finding-rules';
 
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

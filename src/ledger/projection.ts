@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../ledger/ledger-event';
+import type { RecordedEvent } from './ledger-event';
 import type { Migration } from '../sql/migrate';
 import type { SqlClient } from '../sql/sql-client';
 

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config/config';
-import { openStorage } from '../storage/open-storage';
-import { ProjectionRunner } from './projection-runner';
-import { projectionsFor } from './projections';
+import { ConfigError } from './config/config';
+import { loadConfig } from './load-config';
+import { openStorage } from './storage/open-storage';
+import { ProjectionRunner } from './ledger/projection-runner';
+import { projectionsFor } from './read-models';
 
 /**
  * Rebuilds read models from the first ledger event, next to running instances (PostgreSQL:

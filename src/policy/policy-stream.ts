@@ -1,4 +1,4 @@
-import type { Policy } from '../policy';
+import type { Policy } from './policy';
 
 /** Which policy was in force when: one event each time an instance starts with a new version. */
 export const POLICY_STREAM = 'policy';

@@ -1,5 +1,5 @@
-import { SqlUnavailable } from '../../../sql/sql-unavailable';
-import { StoreUnavailable } from '../../ledger-errors';
+import { SqlUnavailable } from '../sql/sql-unavailable';
+import { StoreUnavailable } from './ledger-errors';
 
 export function sqlErrorCode(error: unknown): { code?: string; constraint?: string } {
   return typeof error === 'object' && error !== null ? error : {};

@@ -1,24 +1,24 @@
-import { CHANGE_STREAM_PREFIX } from '../changes/application/change-stream';
-import { asChangeEvent } from '../changes/application/load-change';
-import { CHANGE_EVENT_TYPES } from '../changes/domain/events';
+import { CHANGE_STREAM_PREFIX } from '../../changes/domain/change-stream';
+import { asChangeEvent } from '../../changes/load-change';
+import { CHANGE_EVENT_TYPES } from '../../changes/domain/events';
 import {
   SERVICE_STREAM_PREFIX,
   type UnplannedDeploymentDetectedData,
-} from '../deployments/domain/service-events';
-import type { RecordedEvent } from '../ledger/ledger-event';
-import type { Projection } from '../projections/projection';
-import type { SqlClient } from '../sql/sql-client';
+} from '../../deployments/domain/service-events';
+import type { RecordedEvent } from '../../ledger/ledger-event';
+import type { Projection } from '../../ledger/projection';
+import type { SqlClient } from '../../sql/sql-client';
 import {
   applyChangeEvent,
   applyUnplannedDeployment,
   type ChangeCompliance,
-} from './domain/change-compliance';
+} from '../domain/change-compliance';
 import {
   changeFindings,
   refusedRequestFinding,
   unplannedDeploymentFinding,
   type Finding,
-} from './domain/finding-rules';
+} from '../domain/finding-rules';
 
 const CHANGE_EVENTS = new Set<string>(CHANGE_EVENT_TYPES);
 

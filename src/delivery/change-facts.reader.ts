@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { deliveredDeployments } from '../../delivery/application/delivered-deployments';
-import { deliveryMetrics } from '../../delivery/domain/delivery-metrics';
-import type { Policy } from '../../policy/policy';
-import type { ChangeFacts, DownstreamService } from '../../policy/risk/change-facts';
-import type { ServiceTier } from '../../services/domain/catalog-events';
-import { MAX_DEPENDENCY_DEPTH } from '../../services/read-model/dependency-edges';
-import { ServiceCatalogQueries } from '../../services/read-model/service-catalog-queries';
-import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
+import { deliveredDeployments } from './delivered-deployments';
+import { deliveryMetrics } from './domain/delivery-metrics';
+import type { Policy } from '../policy/policy';
+import type {
+  ChangeFacts,
+  ChangeFactsSource,
+  DownstreamService,
+} from '../policy/risk/change-facts';
+import type { ServiceTier } from '../services/domain/catalog-events';
+import { MAX_DEPENDENCY_DEPTH } from '../services/read-model/dependency-edges';
+import { ServiceCatalogQueries } from '../services/read-model/service-catalog-queries';
+import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
 
 const DAY_MS = 86_400_000;
 
@@ -17,7 +21,7 @@ const DAY_MS = 86_400_000;
  * the facts used are recorded with the assessment, so nobody has to guess what it saw.
  */
 @Injectable()
-export class ChangeFactsReader {
+export class ChangeFactsReader implements ChangeFactsSource {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     private readonly catalog: ServiceCatalogQueries,

@@ -1,5 +1,7 @@
+import type { Refusal, Refused } from '../kernel/refusal';
+
 /** Something the caller asked of the verifiable log that it does not (yet) have: a 404. */
-export class NotInLog extends Error {
+export class NotInLog extends Error implements Refused {
   constructor(
     readonly code:
       'no-checkpoint' | 'checkpoint-not-found' | 'event-not-in-tree' | 'tree-size-not-reached',
@@ -7,5 +9,9 @@ export class NotInLog extends Error {
   ) {
     super(message);
     this.name = 'NotInLog';
+  }
+
+  get refusal(): Refusal {
+    return { kind: 'not-found', code: this.code };
   }
 }

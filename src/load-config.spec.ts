@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from './config/config';
+import { loadConfig } from './load-config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded store on port 3000 with ./data', () => {

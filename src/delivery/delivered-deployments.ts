@@ -1,6 +1,6 @@
-import { EPOCH_MS } from '../../incidents/read-model/timeline-queries';
-import type { SqlClient } from '../../sql/sql-client';
-import type { DeliveredDeployment } from '../domain/delivery-metrics';
+import { EPOCH_MS } from '../incidents/read-model/timeline-queries';
+import type { SqlClient } from '../sql/sql-client';
+import type { DeliveredDeployment } from './domain/delivery-metrics';
 
 /**
  * Deployments of the incident correlation read model that went live in [from, to), with the

@@ -1,5 +1,5 @@
-import type { OutboxFeed } from '../../outbox/ledger-outbox';
-import { servedNote, type CheckpointStore } from './checkpoint-store';
+import type { OutboxFeed } from './ledger-outbox';
+import { servedNote, type CheckpointStore } from '../ledger/checkpointer/checkpoint-store';
 
 /**
  * The signed checkpoints, smallest first, for the outbox: copies outside the database. A

@@ -1,11 +1,7 @@
 import { DEFAULT_BACKOFF, type Backoff } from '../common/backoff';
-import type { EventStore } from '../ledger/event-store';
-import {
-  FollowerLoop,
-  type FollowerHealth,
-  type FollowerLoopOptions,
-} from '../ledger/follower-loop';
-import type { RecordedEvent } from '../ledger/ledger-event';
+import type { EventStore } from './event-store';
+import { FollowerLoop, type FollowerHealth, type FollowerLoopOptions } from './follower-loop';
+import type { RecordedEvent } from './ledger-event';
 import { migrate } from '../sql/migrate';
 import type { SqlClient } from '../sql/sql-client';
 import type { Projection } from './projection';

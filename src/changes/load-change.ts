@@ -1,10 +1,10 @@
-import type { EventStore } from '../../ledger/event-store';
-import type { RecordedEvent } from '../../ledger/ledger-event';
-import { initialState, type ChangeState } from '../domain/change-state';
-import type { ChangeEvent } from '../domain/events';
-import { evolve } from '../domain/evolve';
-import { upcast } from '../domain/upcast';
-import { changeStreamId } from './change-stream';
+import type { EventStore } from '../ledger/event-store';
+import type { RecordedEvent } from '../ledger/ledger-event';
+import { initialState, type ChangeState } from './domain/change-state';
+import type { ChangeEvent } from './domain/events';
+import { evolve } from './domain/evolve';
+import { upcast } from './domain/upcast';
+import { changeStreamId } from './domain/change-stream';
 
 export interface LoadedChange {
   readonly state: ChangeState;

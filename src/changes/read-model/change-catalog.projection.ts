@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import type { SqlClient } from '../../sql/sql-client';
-import { CHANGE_STREAM_PREFIX } from '../../changes/application/change-stream';
-import type { ChangeStatus } from '../../changes/domain/change-state';
-import type { TimeWindow } from '../../changes/domain/change-window';
-import type { Projection } from '../projection';
+import { CHANGE_STREAM_PREFIX } from '../domain/change-stream';
+import type { ChangeStatus } from '../domain/change-state';
+import type { TimeWindow } from '../domain/change-window';
+import type { Projection } from '../../ledger/projection';
 
 /** The status a change is in right after each event that moves it. */
 const STATUS_AFTER: Partial<Record<string, ChangeStatus>> = {

@@ -1,3 +1,5 @@
+import type { Refusal, Refused } from './refusal';
+
 /**
  * How a refusal maps onto the API: 'not-found' → 404, 'conflict' → 409 (the change's current
  * status does not allow the command), 'rule' → 422 (a business rule refused it).
@@ -43,7 +45,7 @@ export const DOMAIN_ERROR_KINDS = {
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_KINDS;
 
 /** A command the decider refuses; the message is for people, the code for programs. */
-export class DomainError extends Error {
+export class DomainError extends Error implements Refused {
   override readonly name = 'DomainError';
   readonly kind: DomainErrorKind;
 
@@ -53,5 +55,9 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.kind = DOMAIN_ERROR_KINDS[code];
+  }
+
+  get refusal(): Refusal {
+    return { kind: this.kind, code: this.code };
   }
 }
