@@ -81,6 +81,7 @@ describe('the embedded store failing under a running service', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('http_request_duration_seconds');
     expect(metrics.body).not.toMatch(/projection_lag_events\{/);
+    expect(metrics.body).not.toMatch(/ledger_tree_leaves\{/);
     expect(unhandled).toEqual([]);
   });
 });

@@ -66,9 +66,15 @@ export class TransparencyLog implements OnApplicationBootstrap, OnApplicationShu
       labelNames: ['of'],
       registers: [metrics.registry],
       async collect() {
-        const latest = await checkpoints.latest();
-        this.set({ of: 'tree' }, await tree.size());
-        this.set({ of: 'checkpoint' }, latest?.treeSize ?? 0);
+        // While the database is down the sizes are unknown: no sample rather than a stale one,
+        // and the rest of /metrics still answers.
+        const sizes = await Promise.all([tree.size(), checkpoints.latest()]).catch(() => null);
+        if (sizes === null) {
+          this.reset();
+          return;
+        }
+        this.set({ of: 'tree' }, sizes[0]);
+        this.set({ of: 'checkpoint' }, sizes[1]?.treeSize ?? 0);
       },
     });
     this.checkpointer = new Checkpointer(
