@@ -1,4 +1,6 @@
-import { nearestRankPercentile } from './percentile';
+import { median, nearestRankPercentile } from './percentile';
+
+const p90 = (values: readonly number[]) => nearestRankPercentile(values, 90);
 
 describe('nearestRankPercentile', () => {
   it('takes the value at rank ⌈p/100 · n⌉ of the sorted values', () => {
@@ -29,5 +31,22 @@ describe('nearestRankPercentile', () => {
 
   it.each([0, -5, 101, Number.NaN])('refuses percentile %p', (p) => {
     expect(() => nearestRankPercentile([1], p)).toThrow(RangeError);
+  });
+});
+
+describe('median and 90th percentile', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([])).toBeNull();
+    expect(median([30, 10, 20])).toBe(20);
+    expect(median([40, 10, 30, 20])).toBe(25);
+  });
+
+  it('takes the 90th percentile by nearest rank', () => {
+    expect(p90([])).toBeNull();
+    expect(p90([5])).toBe(5);
+    // ceil(0.9 × 10) = 9th smallest
+    expect(p90([10, 1, 9, 2, 8, 3, 7, 4, 6, 5])).toBe(9);
+    // ceil(0.9 × 11) = 10th smallest
+    expect(p90([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])).toBe(10);
   });
 });
