@@ -1,8 +1,9 @@
 import type { EventStore } from '../ledger/event-store';
 import type { RecordedEvent } from '../ledger/ledger-event';
-import { initialState, type ChangeState } from './domain/change-state';
+import { fold } from '../kernel/decider';
+import { changeDecider } from './domain/change-decider';
+import type { ChangeState } from './domain/change-state';
 import type { ChangeEvent } from './domain/events';
-import { evolve } from './domain/evolve';
 import { upcast } from './domain/upcast';
 import { changeStreamId } from './domain/change-stream';
 
@@ -20,7 +21,7 @@ export function asChangeEvent(event: RecordedEvent): ChangeEvent {
 
 /** A change's state, folded from its stream's events. */
 export function foldChange(events: readonly RecordedEvent[]): ChangeState {
-  return events.reduce((s, e) => evolve(s, asChangeEvent(e)), initialState);
+  return fold(changeDecider, events.map(asChangeEvent));
 }
 
 /** Reads a change's stream and folds it into its current state. */
