@@ -34,7 +34,7 @@ const incidentCorrelation = incidentCorrelationFor(4);
 import { whatChanged } from '../src/incidents/read-model/timeline-queries';
 import type { RiskLevel } from '../src/policy/policy';
 import { NO_FACTS } from '../src/policy/risk/change-facts';
-import { SERVICE_CATALOG_STREAM } from '../src/services/application/catalog-stream';
+import { SERVICE_CATALOG_STREAM } from '../src/services/domain/catalog-stream';
 import type { ServiceRegisteredData } from '../src/services/domain/catalog-events';
 import {
   MAX_DEPENDENCY_DEPTH,

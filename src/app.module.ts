@@ -16,11 +16,13 @@ import { IdempotencyKeys } from './http/idempotency/idempotency-keys';
 import { RequestInputPipe } from './http/request-input.pipe';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IngestModule } from './ingest/ingest.module';
+import { HealthModule } from './health/health.module';
 import { KafkaModule } from './ingest/kafka/kafka.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { projectionsFor } from './read-models';
 import { ServicesModule } from './services/services.module';
 import { StorageModule } from './storage/storage.module';
 
@@ -42,11 +44,12 @@ export class AppModule {
         IngestModule,
         KafkaModule.forRoot(config.kafka, [IngestModule]),
         LedgerModule,
-        ProjectionsModule,
+        ProjectionsModule.forRoot(projectionsFor(config)),
         ServicesModule,
         IncidentsModule,
         DeliveryModule,
         EvidenceModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

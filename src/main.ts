@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { ApiKeysFileError } from './auth/api-key-registry';
 import { OidcSetupError } from './auth/oidc/oidc-token-verifier';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError } from './config/config';
+import { loadConfig } from './load-config';
 import { createApp } from './create-app';
 import { PolicyFileError } from './policy/policy-file/read-policy';
 import { createLogger } from './observability/logger';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../src/auth/role';
-import { ExecuteChangeCommand } from '../src/changes/application/execute-change-command';
+import type { Principal } from '../src/kernel/principal';
+import { ExecuteChangeCommand } from '../src/changes/execute-change-command';
 import type { ExecuteChangeCommandHandler } from '../src/changes/application/execute-change-command.handler';
 import type { SpecIntent } from '../src/changes/domain/fixtures/decision-context';
 import { SqlEventStore } from '../src/ledger/adapters/sql/sql-event-store';

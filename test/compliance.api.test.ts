@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { complianceProjection } from '../src/compliance/compliance.projection';
+import { complianceProjection } from '../src/compliance/read-model/compliance.projection';
 import { EVENT_STORE, type EventStore } from '../src/ledger/event-store';
-import { ProjectionRunner } from '../src/projections/projection-runner';
+import { ProjectionRunner } from '../src/ledger/projection-runner';
 import { SQL_CLIENT, type SqlClient } from '../src/sql/sql-client';
 import {
   createPGliteDirectory,

@@ -1,5 +1,5 @@
 import { EVENT_STORE, type EventStore } from '../src/ledger/event-store';
-import { alertStreamId } from '../src/ingest/recording/alert-recorder';
+import { alertStreamId } from '../src/alerts/alert-streams';
 import { SQL_CLIENT, type SqlClient } from '../src/sql/sql-client';
 import { readModelsCaughtUp } from './support/read-models';
 import { createTestDatabase, type TestDatabase } from './support/postgres';

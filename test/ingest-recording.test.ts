@@ -8,7 +8,7 @@ import type {
   Observation,
 } from '../src/ingest/observation';
 import { MalformedMessage } from '../src/ingest/observation';
-import { alertStreamId } from '../src/ingest/recording/alert-recorder';
+import { alertStreamId } from '../src/alerts/alert-streams';
 import type { IngestItem } from '../src/ingest/recording/ingest-item';
 import { IngestLedger } from '../src/ingest/recording/ingest-ledger';
 import { HISTORY_EVENTS } from '../src/ingest/recording/service-window';

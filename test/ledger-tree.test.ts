@@ -17,7 +17,7 @@ import { eventLeafHash } from '../src/ledger/merkle/ledger-leaf';
 import { MemoryTree } from '../src/ledger/merkle/memory-tree';
 import { LedgerTree } from '../src/ledger/tree/ledger-tree';
 import { ledgerTree } from '../src/ledger/tree/ledger-tree.projection';
-import { ProjectionRunner } from '../src/projections/projection-runner';
+import { ProjectionRunner } from '../src/ledger/projection-runner';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import type { SqlClient } from '../src/sql/sql-client';
 import { proposed } from './eventstoredb/ledger-store-behaviour';

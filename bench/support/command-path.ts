@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../../src/auth/role';
-import { ExecuteChangeCommand } from '../../src/changes/application/execute-change-command';
+import type { Principal } from '../../src/kernel/principal';
+import { ExecuteChangeCommand } from '../../src/changes/execute-change-command';
 import type { ChangeIntent } from '../../src/changes/domain/commands';
 import type { EventStore } from '../../src/ledger/event-store';
 import type { SqlClient } from '../../src/sql/sql-client';

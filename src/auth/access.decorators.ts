@@ -1,5 +1,5 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Principal, Role } from './role';
+import type { Principal, Role } from '../kernel/principal';
 
 export const PUBLIC_ROUTE = 'change-ledger:public';
 export const REQUIRED_ROLES = 'change-ledger:roles';

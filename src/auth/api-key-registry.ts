@@ -7,7 +7,7 @@ import {
   principalSkeleton,
   type NamedPrincipal,
 } from './principal-id';
-import { ROLES, type Principal, type Role } from './role';
+import { ROLES, type Principal, type Role } from '../kernel/principal';
 
 export interface ApiKeyEntry {
   /** Normalized (NFKC, case-folded): the id recorded as the actor. */

@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE, REQUIRED_ROLES, type AuthenticatedRequest } from './access.decorators';
 import { Authenticator } from './authenticator';
-import { READER_ROLES, type Role } from './role';
+import { READER_ROLES, type Role } from '../kernel/principal';
 
 /**
  * Every route needs a valid key or token unless marked @Public(); @RequireRoles narrows who,

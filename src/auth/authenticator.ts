@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { API_KEY_REGISTRY, ApiKeyRegistry } from './api-key-registry';
 import { InvalidToken, OidcTokenVerifier } from './oidc/oidc-token-verifier';
 import { principalSkeleton } from './principal-id';
-import type { Principal } from './role';
+import type { Principal } from '../kernel/principal';
 
 export const OIDC_VERIFIER = Symbol('OidcTokenVerifier');
 

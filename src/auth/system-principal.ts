@@ -1,4 +1,4 @@
-import type { Principal } from './role';
+import type { Principal } from '../kernel/principal';
 
 /**
  * What the service records in its own name (a policy it loaded, an approval SLA that passed).

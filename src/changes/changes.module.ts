@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 import { FreezesModule } from '../freezes/freezes.module';
 import { ServicesModule } from '../services/services.module';
 import { ChangeCommandsController } from './api/change-commands.controller';
+import { ChangeVerificationController } from './api/change-verification.controller';
 import { ChangeQueriesController } from './api/change-queries.controller';
 import { ApprovalSlaWatch } from './application/approval-sla.watch';
-import { ChangeFactsReader } from './application/change-facts.reader';
 import { ChangeQueries } from './application/change-queries';
 import { DecisionContext } from './application/decision-context';
 import { OverlappingChangesReader } from './application/overlapping-changes.reader';
@@ -12,12 +12,11 @@ import { ExecuteChangeCommandHandler } from './application/execute-change-comman
 
 @Module({
   imports: [ServicesModule, FreezesModule],
-  controllers: [ChangeCommandsController, ChangeQueriesController],
+  controllers: [ChangeCommandsController, ChangeQueriesController, ChangeVerificationController],
   providers: [
     ExecuteChangeCommandHandler,
     ChangeQueries,
     DecisionContext,
-    ChangeFactsReader,
     OverlappingChangesReader,
     ApprovalSlaWatch,
   ],

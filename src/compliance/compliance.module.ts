@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CalibrationController } from './api/calibration.controller';
 import { ComplianceController } from './api/compliance.controller';
-import { ComplianceQueries } from './compliance-queries';
+import { CalibrationQueries } from './read-model/calibration-queries';
+import { ComplianceQueries } from './read-model/compliance-queries';
 
-/** The auditor's API over the compliance read model (registered in projections.ts). */
+/** The auditor's API over the compliance read model (registered in src/read-models.ts). */
 @Module({
-  controllers: [ComplianceController],
-  providers: [ComplianceQueries],
+  controllers: [ComplianceController, CalibrationController],
+  providers: [ComplianceQueries, CalibrationQueries],
 })
 export class ComplianceModule {}

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { changeStreamId } from '../changes/application/change-stream';
-import { DomainError } from '../changes/domain/domain-error';
-import { ComplianceQueries, type ComplianceFilter } from '../compliance/compliance-queries';
+import { changeStreamId } from '../changes/domain/change-stream';
+import { DomainError } from '../kernel/domain-error';
+import {
+  ComplianceQueries,
+  type ComplianceFilter,
+} from '../compliance/read-model/compliance-queries';
 import type { ComplianceChangeView } from '../compliance/domain/compliance-view';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { hexKeyId } from '../ledger/checkpoints/note-keys';
@@ -12,7 +15,7 @@ import {
   type StoredCheckpoint,
 } from '../ledger/checkpointer/checkpoint-store';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store';
-import { NotInLog } from '../ledger/api/transparency-errors';
+import { NotInLog } from '../ledger/transparency-errors';
 import { LedgerTree } from '../ledger/tree/ledger-tree';
 import {
   EVIDENCE_FORMAT,

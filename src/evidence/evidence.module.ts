@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { ComplianceQueries } from '../compliance/compliance-queries';
+import { ComplianceQueries } from '../compliance/read-model/compliance-queries';
 import { EvidenceController } from './api/evidence.controller';
 import { EvidenceBuilder } from './evidence-builder';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedRequest } from '../auth/access.decorators';
-import type { CommandOrigin } from '../changes/application/execute-change-command';
+import type { CommandOrigin } from '../kernel/command-origin';
 import { idempotencyKeyOf, REQUEST_TOKEN } from './idempotency/idempotency-key';
 
 /**

@@ -1,5 +1,5 @@
 import { ValidateBy } from 'class-validator';
-import { toInstant } from '../changes/domain/instant';
+import { toInstant } from '../kernel/instant';
 
 /**
  * An ISO-8601 date-time with its offset: required, so an instant in a query or body means

@@ -4,7 +4,7 @@ import {
   ImATeapotException,
   PayloadTooLargeException,
 } from '@nestjs/common';
-import { DomainError } from '../changes/domain/domain-error';
+import { DomainError } from '../kernel/domain-error';
 import {
   DuplicateEventConflict,
   InvalidPosition,
@@ -15,7 +15,7 @@ import {
 import { ConflictingRedelivery } from '../ingest/observation';
 import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
 import { SqlUnavailable } from '../sql/sql-unavailable';
-import { NotInLog } from '../ledger/api/transparency-errors';
+import { NotInLog } from '../ledger/transparency-errors';
 import { InvalidRequest } from './problem';
 import { RateLimited } from './security/rate-limits';
 import { toProblem } from './problem.filter';

@@ -6,21 +6,8 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../changes/domain/domain-error';
-import { CatalogRefusal } from '../services/domain/catalog-refusal';
-import {
-  DuplicateEventConflict,
-  InvalidPosition,
-  StoreUnavailable,
-  StreamDeleted,
-  UnstorableEvent,
-  WrongExpectedRevision,
-} from '../ledger/ledger-errors';
-import { ConflictingRedelivery, MalformedMessage } from '../ingest/observation';
-import { NotInLog } from '../ledger/api/transparency-errors';
-import { InvalidCursor } from '../projections/change-catalog/list-changes';
+import { isRefused, type RefusalKind } from '../kernel/refusal';
 import { IdempotencyKeyReused } from './idempotency/idempotency-key.interceptor';
-import { SqlUnavailable } from '../sql/sql-unavailable';
 import { InvalidRequest, PROBLEM_CONTENT_TYPE, problemType, type ProblemFields } from './problem';
 
 const HTTP_TITLES: Record<number, string> = {
@@ -50,7 +37,13 @@ const HTTP_CODES: Record<number, string> = {
   429: 'rate-limited',
 };
 
-const DOMAIN_STATUS = { 'not-found': 404, conflict: 409, rule: 422 } as const;
+const REFUSAL_STATUS: Record<RefusalKind, number> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+  rule: 422,
+  unavailable: 503,
+};
 
 function titled(
   status: number,
@@ -65,48 +58,18 @@ export function toProblem(error: unknown): ProblemFields {
   if (error instanceof InvalidRequest) {
     return titled(400, 'invalid-request', error.message, { errors: error.errors });
   }
-  if (error instanceof DomainError) {
-    return titled(DOMAIN_STATUS[error.kind], error.code, error.message);
-  }
-  if (error instanceof CatalogRefusal) {
-    return titled(DOMAIN_STATUS[error.kind], error.code, error.message, { cycle: error.cycle });
-  }
-  if (error instanceof WrongExpectedRevision) {
-    return titled(409, 'concurrent-write', `${error.message}; retry the request`, {
-      actualRevision: error.actual,
-    });
-  }
-  if (error instanceof DuplicateEventConflict) return titled(409, 'duplicate-event', error.message);
-  if (error instanceof UnstorableEvent) return titled(400, 'unstorable-event', error.message);
-  if (error instanceof InvalidPosition) {
-    return titled(400, 'invalid-position', error.message, {
-      errors: [{ field: 'after', reason: 'not a position handed out by this ledger' }],
-    });
-  }
-  if (error instanceof ConflictingRedelivery) {
-    return titled(409, 'conflicting-redelivery', error.message, {
-      errors: [{ field: error.field ?? 'id', reason: error.reason }],
-    });
-  }
-  if (error instanceof MalformedMessage) {
-    return titled(400, 'malformed-message', error.message, {
-      errors: [{ field: error.field ?? 'body', reason: error.reason }],
-    });
-  }
-  if (error instanceof InvalidCursor) {
-    return titled(400, 'invalid-cursor', error.message, {
-      errors: [{ field: 'cursor', reason: error.message }],
-    });
-  }
   if (error instanceof IdempotencyKeyReused) {
     return titled(422, 'idempotency-key-reused', error.message, {
       errors: [{ field: 'Idempotency-Key', reason: 'was first used for another request' }],
     });
   }
-  if (error instanceof StreamDeleted) return titled(404, 'stream-deleted', error.message);
-  if (error instanceof NotInLog) return titled(404, error.code, error.message);
-  if (error instanceof StoreUnavailable || error instanceof SqlUnavailable) {
-    return titled(503, 'store-unavailable', error.message);
+  if (isRefused(error)) {
+    const { kind, code, detail, fields, actualRevision, cycle } = error.refusal;
+    return titled(REFUSAL_STATUS[kind], code, detail ?? error.message, {
+      ...(fields === undefined ? {} : { errors: fields }),
+      ...(actualRevision === undefined ? {} : { actualRevision }),
+      ...(cycle === undefined ? {} : { cycle }),
+    });
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -1,3 +1,6 @@
+import type { DeploymentPhase } from '../deployments/domain/service-events';
+import type { Refusal, Refused } from '../kernel/refusal';
+
 /**
  * What an ingested message says happened, in our words, whatever format it came in.
  * `sourceId` is the sender's own identity for the occurrence: ledger event ids are derived
@@ -15,9 +18,6 @@ interface ObservationBase {
    */
   readonly reportedBy?: string;
 }
-
-export type DeploymentPhase =
-  'started' | 'stage' | 'succeeded' | 'failed' | 'rolledback' | 'removed';
 
 export interface DeploymentObservation extends ObservationBase {
   readonly kind: 'deployment';
@@ -80,13 +80,21 @@ export interface InboundMessage {
 }
 
 /** The message cannot be understood; it goes to the dead-letter topic with this reason. */
-export class MalformedMessage extends Error {
+export class MalformedMessage extends Error implements Refused {
   constructor(
     readonly reason: string,
     readonly field?: string,
   ) {
     super(field ? `${field}: ${reason}` : reason);
     this.name = 'MalformedMessage';
+  }
+
+  get refusal(): Refusal {
+    return {
+      kind: 'invalid',
+      code: 'malformed-message',
+      fields: [{ field: this.field ?? 'body', reason: this.reason }],
+    };
   }
 }
 
@@ -104,5 +112,13 @@ export class ConflictingRedelivery extends MalformedMessage {
       'id',
     );
     this.name = 'ConflictingRedelivery';
+  }
+
+  override get refusal(): Refusal {
+    return {
+      kind: 'conflict',
+      code: 'conflicting-redelivery',
+      fields: [{ field: this.field ?? 'id', reason: this.reason }],
+    };
   }
 }

@@ -1,5 +1,16 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { conflictingRedeliveries } from '../ingest/kafka/ingest-metrics';
+
+/** Messages refused for reporting something else under an id already recorded, by route. */
+export function conflictingRedeliveries(registry: Registry): Counter<'route'> {
+  return new Counter({
+    name: 'ledger_ingest_conflicting_redeliveries_total',
+    help:
+      'Ingested messages refused because their id was already recorded with other content ' +
+      '(route: kafka or webhook)',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+}
 
 /** One registry per application instance, so tests can run several apps in one process. */
 export class Metrics {

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { PolicyController } from './api/policy.controller';
-import { POLICY_IN_FORCE } from './application/policy-in-force.token';
+import { POLICY_IN_FORCE } from './policy-in-force.token';
 import { PolicyQueries } from './application/policy-queries';
 import { PolicyRecorder } from './application/policy-recorder';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from './policy-file/policy-file';

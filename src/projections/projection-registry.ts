@@ -13,8 +13,11 @@ import { followerLogging } from '../ledger/follower-logging';
 import type { FollowerHealth } from '../ledger/follower-loop';
 import { Metrics } from '../observability/metrics';
 import { SQL_CLIENT, type SqlClient } from '../sql/sql-client';
-import { ProjectionRunner, type ProjectionLag } from './projection-runner';
-import { projectionsFor } from './projections';
+import { ProjectionRunner, type ProjectionLag } from '../ledger/projection-runner';
+import type { Projection } from '../ledger/projection';
+
+/** The read models to run, composed at the application root. */
+export const PROJECTIONS = Symbol('PROJECTIONS');
 
 /** Lag is measured at most this often per projection, however many reads ask. */
 const LAG_CACHE_MS = 1000;
@@ -41,10 +44,11 @@ export class ProjectionRegistry implements OnApplicationBootstrap, OnApplication
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(SQL_CLIENT) sql: SqlClient,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(PROJECTIONS) projections: readonly Projection[],
     metrics: Metrics,
   ) {
     this.runners = new Map(
-      projectionsFor(config).map((projection) => [
+      projections.map((projection) => [
         projection.name,
         new ProjectionRunner(store, sql, projection, {
           batchSize: 500,

@@ -1,10 +1,14 @@
+import type { Refusal, Refused } from '../kernel/refusal';
+
 /**
  * The database could not be reached, or dropped the connection, or is starting or shutting
  * down: the server is the problem, not the statement. Retrying later may succeed. When the
  * connection broke during a COMMIT the transaction may or may not have committed, so work
  * that is retried must be idempotent (ledger appends are, by event id).
  */
-export class SqlUnavailable extends Error {
+export class SqlUnavailable extends Error implements Refused {
+  readonly refusal: Refusal = { kind: 'unavailable', code: 'store-unavailable' };
+
   constructor(cause: unknown) {
     super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,

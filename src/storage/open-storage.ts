@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { ALERT_STREAM_PREFIX, INCIDENT_STREAM_PREFIX } from '../alerts/domain/alert-events';
-import { CHANGE_STREAM_PREFIX } from '../changes/application/change-stream';
+import { CHANGE_STREAM_PREFIX } from '../changes/domain/change-stream';
 import type { AppConfig } from '../config/config';
 import {
   REPOSITORY_STREAM_PREFIX,
@@ -13,9 +13,9 @@ import { openEventStoreDbStore } from '../ledger/adapters/eventstoredb/open-even
 import { createLogger } from '../observability/logger';
 import { PgSqlClient } from '../sql/pg-sql-client';
 import { PGliteSqlClient } from '../sql/pglite-sql-client';
-import { CATALOG_STREAM_PREFIX } from '../services/application/catalog-stream';
+import { CATALOG_STREAM_PREFIX } from '../services/domain/catalog-stream';
 import { FREEZES_STREAM } from '../freezes/domain/freeze-events';
-import { POLICY_STREAM } from '../policy/application/policy-stream';
+import { POLICY_STREAM } from '../policy/policy-stream';
 import type { SqlClient } from '../sql/sql-client';
 
 /** Every stream category the ledger writes; EventStoreDB's $all is filtered to these. */

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { SqlEventStore } from '../../src/ledger/adapters/sql/sql-event-store';
 import type { RecordedEvent } from '../../src/ledger/ledger-event';
-import { checkpointFeed } from '../../src/ledger/checkpointer/checkpoint-feed';
+import { checkpointFeed } from '../../src/outbox/checkpoint-feed';
 import { CheckpointStore } from '../../src/ledger/checkpointer/checkpoint-store';
 import { checkpointText } from '../../src/ledger/checkpoints/checkpoint';
 import { ed25519Signer } from '../../src/ledger/checkpoints/note-signatures';

@@ -1,14 +1,14 @@
-import { ChangeFactsReader } from '../../src/changes/application/change-facts.reader';
+import { ChangeFactsReader } from '../../src/delivery/change-facts.reader';
 import { DecisionContext } from '../../src/changes/application/decision-context';
 import { ExecuteChangeCommandHandler } from '../../src/changes/application/execute-change-command.handler';
 import { OverlappingChangesReader } from '../../src/changes/application/overlapping-changes.reader';
 import { ANYTIME_POLICY } from '../../src/changes/domain/fixtures/decision-context';
-import { FreezeCalendarReader } from '../../src/freezes/application/freeze-calendar.reader';
+import { FreezeCalendarReader } from '../../src/freezes/freeze-calendar.reader';
 import type { EventStore } from '../../src/ledger/event-store';
 import { Metrics } from '../../src/observability/metrics';
 import type { PolicyInForce } from '../../src/policy/policy-in-force';
-import { ProjectionRunner } from '../../src/projections/projection-runner';
-import { projectionsFor } from '../../src/projections/projections';
+import { ProjectionRunner } from '../../src/ledger/projection-runner';
+import { projectionsFor } from '../../src/read-models';
 import { ServiceCatalogQueries } from '../../src/services/read-model/service-catalog-queries';
 import type { SqlClient } from '../../src/sql/sql-client';
 

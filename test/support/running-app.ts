@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/load-config';
 import type { Clock } from '../../src/common/clock';
 import { createApp } from '../../src/create-app';
 import { anytimePolicyFile } from './policy-file';

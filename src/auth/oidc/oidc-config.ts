@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../role';
+import { ROLES, type Role } from '../../kernel/principal';
 
 /** Single sign-on with an OpenID Connect provider: JWT bearer tokens beside the API keys. */
 export interface OidcConfig {

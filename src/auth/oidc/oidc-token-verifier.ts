@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { normalizePrincipalId, principalIdProblem } from '../principal-id';
-import type { Principal, Role } from '../role';
+import type { Principal, Role } from '../../kernel/principal';
 import type { OidcConfig } from './oidc-config';
 
 /** Asymmetric algorithms only: a shared-secret (HS*) or unsigned token is never accepted. */

@@ -10,16 +10,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles } from '../../auth/access.decorators';
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import { Clock } from '../../common/clock';
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import { ApiOrigin } from '../../http/command-origin.decorator';
 import { ApiProblems } from '../../http/api-problems.decorator';
-import {
-  ExecuteChangeCommand,
-  type ChangeCommandResult,
-  type CommandOrigin,
-} from '../application/execute-change-command';
+import { ExecuteChangeCommand, type ChangeCommandResult } from '../execute-change-command';
+import type { CommandOrigin } from '../../kernel/command-origin';
 import type { ChangeCommandBody, ChangeCommandKind, ChangeIntent } from '../domain/commands';
 import {
   CloseChangeDto,

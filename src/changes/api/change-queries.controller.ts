@@ -1,10 +1,11 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../http/api-problems.decorator';
-import { ReadModel } from '../../projections/api/read-model.decorator';
-import { changeCatalog } from '../../projections/change-catalog/change-catalog.projection';
+import { ReadModel } from '../../projections/read-model.decorator';
+import { changeCatalog } from '../read-model/change-catalog.projection';
 import { ChangeQueries } from '../application/change-queries';
-import { ChangeConflictsDto, ChangeViewDto, RecordedEventDto } from './dto/change-responses.dto';
+import { RecordedEventDto } from '../../ledger/recorded-event.dto';
+import { ChangeConflictsDto, ChangeViewDto } from './dto/change-responses.dto';
 import { ListChangesQuery } from './dto/list-changes.query';
 import { ChangeListDto } from './dto/change-list.dto';
 

@@ -11,8 +11,8 @@ import { SYSTEM_PRINCIPAL } from '../../auth/system-principal';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
-import { DomainError } from '../domain/domain-error';
-import { ExecuteChangeCommand } from './execute-change-command';
+import { DomainError } from '../../kernel/domain-error';
+import { ExecuteChangeCommand } from '../execute-change-command';
 
 /** Overdue changes recorded per sweep; the next sweep takes the rest. */
 const SWEEP_LIMIT = 500;

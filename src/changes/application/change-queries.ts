@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FreezeCalendarReader } from '../../freezes/application/freeze-calendar.reader';
+import { FreezeCalendarReader } from '../../freezes/freeze-calendar.reader';
 import { restrictedPeriods } from '../../freezes/domain/freeze-calendar';
-import { POLICY_IN_FORCE } from '../../policy/application/policy-in-force.token';
+import { POLICY_IN_FORCE } from '../../policy/policy-in-force.token';
 import { windowConflicts, type Conflict } from '../../policy/conflicts/change-conflicts';
 import type { PolicyInForce } from '../../policy/policy-in-force';
 import { blackoutPeriods, restrictionsOverlapping } from '../../policy/windows/restricted-periods';
@@ -9,11 +9,11 @@ import { spanOf } from '../../policy/windows/span';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
-import { listChanges, type ChangeListFilter } from '../../projections/change-catalog/list-changes';
-import { DomainError } from '../domain/domain-error';
+import { listChanges, type ChangeListFilter } from '../read-model/list-changes';
+import { DomainError } from '../../kernel/domain-error';
 import { isExisting, toChangeView, type ChangeView } from './change-view';
 import type { TimeWindow } from '../domain/change-window';
-import { loadChange } from './load-change';
+import { loadChange } from '../load-change';
 import { OverlappingChangesReader } from './overlapping-changes.reader';
 
 export interface ChangeConflicts {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FreezeCalendarReader } from '../../freezes/application/freeze-calendar.reader';
+import { FreezeCalendarReader } from '../../freezes/freeze-calendar.reader';
 import { restrictedPeriods } from '../../freezes/domain/freeze-calendar';
-import { POLICY_IN_FORCE } from '../../policy/application/policy-in-force.token';
+import { POLICY_IN_FORCE } from '../../policy/policy-in-force.token';
 import type { PolicyInForce } from '../../policy/policy-in-force';
 import { NO_FACTS } from '../../policy/risk/change-facts';
 import type { OverlappingChange } from '../../policy/conflicts/change-conflicts';
@@ -10,7 +10,7 @@ import type { ChangeRequest } from '../domain/change-request';
 import type { ChangeState } from '../domain/change-state';
 import type { TimeWindow } from '../domain/change-window';
 import type { ChangeCommand, ChangeIntent } from '../domain/commands';
-import { ChangeFactsReader } from './change-facts.reader';
+import { CHANGE_FACTS, type ChangeFactsSource } from '../../policy/risk/change-facts';
 import { OverlappingChangesReader } from './overlapping-changes.reader';
 
 /** For an amendment of a change that does not exist: the decider refuses it before asking. */
@@ -29,7 +29,7 @@ const NOTHING_KNOWN = {
 export class DecisionContext {
   constructor(
     @Inject(POLICY_IN_FORCE) private readonly policy: PolicyInForce,
-    private readonly facts: ChangeFactsReader,
+    @Inject(CHANGE_FACTS) private readonly facts: ChangeFactsSource,
     private readonly freezes: FreezeCalendarReader,
     private readonly overlaps: OverlappingChangesReader,
   ) {}

@@ -10,19 +10,16 @@ import { RecentStreams } from '../../ledger/recent-streams';
 import { Metrics } from '../../observability/metrics';
 import type { ChangeState, ChangeStatus } from '../domain/change-state';
 import type { ChangeCommand } from '../domain/commands';
-import { DomainError } from '../domain/domain-error';
+import { DomainError } from '../../kernel/domain-error';
 import { refusalRecord } from '../domain/refusal-record';
-import { decide } from '../domain/decide';
-import { evolve } from '../domain/evolve';
+import { changeDecider } from '../domain/change-decider';
+import { fold } from '../../kernel/decider';
 import type { ChangeEvent } from '../domain/events';
-import { changeStreamId } from './change-stream';
+import { changeStreamId } from '../domain/change-stream';
 import { DecisionContext } from './decision-context';
-import {
-  ExecuteChangeCommand,
-  type ChangeCommandResult,
-  type CommandOrigin,
-} from './execute-change-command';
-import { foldChange } from './load-change';
+import { ExecuteChangeCommand, type ChangeCommandResult } from '../execute-change-command';
+import type { CommandOrigin } from '../../kernel/command-origin';
+import { foldChange } from '../load-change';
 
 /** Optimistic concurrency: a lost race re-decides on the new state, a few times at most. */
 const MAX_ATTEMPTS = 5;
@@ -101,9 +98,9 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
     state: ChangeState,
     fresh: boolean,
     origin: CommandOrigin,
-  ): Promise<ChangeEvent[]> {
+  ): Promise<readonly ChangeEvent[]> {
     try {
-      return decide(command, state);
+      return changeDecider.decide(command, state);
     } catch (error) {
       const refusal = fresh && error instanceof DomainError ? refusalRecord(command, error) : null;
       if (refusal) await this.recordRefusal(command, refusal, origin);
@@ -149,7 +146,7 @@ export class ExecuteChangeCommandHandler implements ICommandHandler<ExecuteChang
           append: decided.map((e, i) => propose(e, i, command.actor.id, command.at, origin)),
           answer: (appended) => {
             for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
-            const status = decided.reduce(evolve, state).status;
+            const status = fold({ ...changeDecider, initialState: state }, decided).status;
             return result(changeId, status, appended.lastRevision, appended.events);
           },
         };

@@ -1,5 +1,5 @@
 import { assertValidWindow, isWithin } from './change-window';
-import { DomainError } from './domain-error';
+import { DomainError } from '../../kernel/domain-error';
 
 describe('assertValidWindow', () => {
   it('accepts a window that ends after it starts', () => {

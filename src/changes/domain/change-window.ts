@@ -1,5 +1,5 @@
-import { DomainError } from './domain-error';
-import { toInstant } from './instant';
+import { DomainError } from '../../kernel/domain-error';
+import { toInstant } from '../../kernel/instant';
 
 /** A span of time between two ISO-8601 instants; the start is inside it, the end is not. */
 export interface TimeWindow {

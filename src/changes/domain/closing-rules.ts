@@ -1,7 +1,7 @@
 import type { ExistingChange } from './change-state';
 import { CHANGE_OUTCOMES } from './commands';
 import type { CloseChange } from './commands';
-import { DomainError } from './domain-error';
+import { DomainError } from '../../kernel/domain-error';
 import { refusalMessage } from './transitions';
 
 /**

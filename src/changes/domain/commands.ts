@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import type { OverlappingChange } from '../../policy/conflicts/change-conflicts';
 import type { StageMetrics } from '../../policy/gates/stage-gates';
 import type { PolicyInForce } from '../../policy/policy-in-force';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import { DEFAULT_POLICY, policyWith } from '../../policy/fixtures/policies';
 import type { OverlappingChange } from '../../policy/conflicts/change-conflicts';
 import type { ChangeFacts } from '../../policy/risk/change-facts';
@@ -7,7 +7,7 @@ import type { ChangeRequest } from './change-request';
 import { initialState, type ChangeState, type ExistingChange } from './change-state';
 import type { ChangeCommandKind } from './commands';
 import { decide as decideCommand } from './decide';
-import { DomainError } from './domain-error';
+import { DomainError } from '../../kernel/domain-error';
 import type { ChangeEvent } from './events';
 import { evolve } from './evolve';
 import { aRequest } from './fixtures/change-request';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import type { ChangeAmendment } from './amendment';
 import type { ChangeRequest, ChangeType } from './change-request';
 import { CHANGE_STATUSES, initialState } from './change-state';
@@ -15,8 +15,8 @@ import {
   type ContextOverrides,
   type SpecIntent,
 } from './fixtures/decision-context';
-import { DomainError } from './domain-error';
-import type { DomainErrorCode, DomainErrorKind } from './domain-error';
+import { DomainError } from '../../kernel/domain-error';
+import type { DomainErrorCode, DomainErrorKind } from '../../kernel/domain-error';
 import type { ChangeEvent, ChangeEventType } from './events';
 import { evolve } from './evolve';
 

@@ -26,11 +26,11 @@ import type {
   VerifyChange,
 } from './commands';
 import { clearForDeployment } from './deployment-gate';
-import { DomainError, type DomainErrorCode } from './domain-error';
+import { DomainError, type DomainErrorCode } from '../../kernel/domain-error';
 import type { ChangeApprovedData, ChangeEvent, RiskAssessedData } from './events';
-import { requireInstant } from './instant';
+import { requireInstant } from '../../kernel/instant';
 import { assertValidRequest } from './request-validity';
-import { hasText } from './required-text';
+import { hasText } from '../../kernel/required-text';
 import { assertNextStage, assertNotHalted, stageVerdict } from './rollout-progress';
 import { assertNotRequester, assertRequesterOrAdmin } from './segregation-of-duties';
 import { assertNewChange, changeFor, refusalMessage } from './transitions';

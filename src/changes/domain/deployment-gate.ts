@@ -13,7 +13,7 @@ import { instantSpan, spanOf } from '../../policy/windows/span';
 import { assessmentOf } from './change-state';
 import type { ExistingChange } from './change-state';
 import type { MarkDeployed, StartDeployment } from './commands';
-import { DomainError, type DomainErrorCode } from './domain-error';
+import { DomainError, type DomainErrorCode } from '../../kernel/domain-error';
 import { refusalMessage } from './transitions';
 
 const MINUTE_MS = 60_000;

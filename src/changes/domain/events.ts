@@ -1,4 +1,4 @@
-import type { Role } from '../../auth/role';
+import type { Role } from '../../kernel/principal';
 import type { ServiceTier } from '../../services/domain/catalog-events';
 import type { Conflict } from '../../policy/conflicts/change-conflicts';
 import type { GateCheck, StageMetrics } from '../../policy/gates/stage-gates';

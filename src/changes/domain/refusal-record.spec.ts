@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error';
+import { DomainError } from '../../kernel/domain-error';
 import { ANYTIME_POLICY, complete } from './fixtures/decision-context';
 import { refusalRecord } from './refusal-record';
 

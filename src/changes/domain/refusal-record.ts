@@ -1,5 +1,5 @@
 import type { ChangeCommand } from './commands';
-import type { DomainError, DomainErrorCode } from './domain-error';
+import type { DomainError, DomainErrorCode } from '../../kernel/domain-error';
 import type { ChangeEvent } from './events';
 
 /** Refusals an auditor must see even though nothing changed: attempts to get around a rule. */

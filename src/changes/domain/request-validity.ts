@@ -1,8 +1,8 @@
 import { BLAST_RADII, CHANGE_CATEGORIES, CHANGE_TYPES } from './change-request';
 import type { ChangeRequest } from './change-request';
 import { assertValidWindow } from './change-window';
-import { DomainError } from './domain-error';
-import { hasText } from './required-text';
+import { DomainError } from '../../kernel/domain-error';
+import { hasText } from '../../kernel/required-text';
 
 /**
  * Refuses a request missing what every change must state. The ledger keeps whatever it records

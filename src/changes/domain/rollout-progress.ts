@@ -2,8 +2,8 @@ import { judgeStage, type StageVerdict } from '../../policy/gates/stage-gates';
 import type { ExistingChange } from './change-state';
 import { GATE_VERDICTS } from './commands';
 import type { CompleteRolloutStage, GateResult, MarkDeployed } from './commands';
-import { DomainError } from './domain-error';
-import { hasText } from './required-text';
+import { DomainError } from '../../kernel/domain-error';
+import { hasText } from '../../kernel/required-text';
 import { refusalMessage } from './transitions';
 
 const MINUTE_MS = 60_000;

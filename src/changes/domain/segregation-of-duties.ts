@@ -1,8 +1,8 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import type { ExistingChange } from './change-state';
 import type { FollowUpKind } from './transitions';
 import { refusalMessage } from './transitions';
-import { DomainError } from './domain-error';
+import { DomainError } from '../../kernel/domain-error';
 
 /** Nobody approves, rejects, defers or reviews their own change. */
 export function assertNotRequester(

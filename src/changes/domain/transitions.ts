@@ -1,6 +1,6 @@
 import type { ChangeState, ChangeStatus, ExistingChange } from './change-state';
 import type { ChangeCommand, ChangeCommandKind, RequestChange } from './commands';
-import { DomainError } from './domain-error';
+import { DomainError } from '../../kernel/domain-error';
 
 /** Every command but RequestChange acts on a change that already exists. */
 export type FollowUpCommand = Exclude<ChangeCommand, RequestChange>;

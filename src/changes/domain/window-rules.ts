@@ -19,7 +19,7 @@ import {
 } from '../../policy/windows/restricted-periods';
 import { spanOf } from '../../policy/windows/span';
 import type { TimeWindow } from './change-window';
-import { DomainError, type DomainErrorCode } from './domain-error';
+import { DomainError, type DomainErrorCode } from '../../kernel/domain-error';
 
 const HOUR_MS = 3_600_000;
 

@@ -4,9 +4,9 @@ import type { FastifyReply } from 'fastify';
 import { RequireRoles } from '../../auth/access.decorators';
 import { Clock } from '../../common/clock';
 import { ApiProblems } from '../../http/api-problems.decorator';
-import { ReadModel } from '../../projections/api/read-model.decorator';
-import { complianceProjection } from '../compliance.projection';
-import { ComplianceQueries } from '../compliance-queries';
+import { ReadModel } from '../../projections/read-model.decorator';
+import { complianceProjection } from '../read-model/compliance.projection';
+import { ComplianceQueries } from '../read-model/compliance-queries';
 import { changesCsv, findingsCsv, reportCsv } from '../domain/compliance-csv';
 import {
   ComplianceChangeDto,
@@ -21,7 +21,7 @@ import {
   ComplianceFindingsQuery,
   asOfInstant,
   periodFilter,
-} from './compliance.query';
+} from '../compliance.query';
 
 const changeId = new ParseUUIDPipe();
 const READ_MODEL = complianceProjection.name;

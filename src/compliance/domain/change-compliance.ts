@@ -1,7 +1,7 @@
 import type { Artifact, ChangeType } from '../../changes/domain/change-request';
 import type { TimeWindow } from '../../changes/domain/change-window';
 import type { ChangeEvent } from '../../changes/domain/events';
-import { hasText } from '../../changes/domain/required-text';
+import { hasText } from '../../kernel/required-text';
 import type { UnplannedDeploymentDetectedData } from '../../deployments/domain/service-events';
 import type { ApprovalRoute } from '../../policy/routing/approval-route';
 

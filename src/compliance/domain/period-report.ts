@@ -2,7 +2,7 @@ import { CHANGE_TYPES, type ChangeType } from '../../changes/domain/change-reque
 import { minutesBetween, type ChangeCompliance } from './change-compliance';
 import { completeness } from './completeness';
 import { FINDING_RULE_IDS, type Finding, type FindingRule } from './finding-rules';
-import { nearestRankPercentile } from './percentile';
+import { nearestRankPercentile } from '../../kernel/percentile';
 
 export interface DurationFigures {
   /** How many changes the duration was measured on. */

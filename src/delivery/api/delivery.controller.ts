@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { InvalidRequest } from '../../http/problem';
 import { INCIDENT_CORRELATION } from '../../incidents/read-model/incident-correlation.projection';
-import { ReadModel } from '../../projections/api/read-model.decorator';
+import { ReadModel } from '../../projections/read-model.decorator';
 import { serviceGraph } from '../../services/read-model/service-graph.projection';
 import { DeliveryQueries } from '../application/delivery-queries';
 import { APP_CONFIG, type AppConfig } from '../../config/config';

@@ -3,7 +3,7 @@ import { ServiceCatalogQueries } from '../../services/read-model/service-catalog
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { deliveryMetrics } from '../domain/delivery-metrics';
 import { periodsBetween, type Bucket } from '../domain/periods';
-import { deliveredDeployments } from './delivered-deployments';
+import { deliveredDeployments } from '../delivered-deployments';
 
 /** A failure is looked for a recovery this long after the end of the range asked about. */
 const RECOVERY_LOOKAHEAD_DAYS = 30;

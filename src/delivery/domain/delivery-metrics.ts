@@ -1,4 +1,4 @@
-import { median, percentile90 } from './percentiles';
+import { median, nearestRankPercentile } from '../../kernel/percentile';
 import type { Period } from './periods';
 
 /** One deployment to one service, as the delivery figures need it; times in epoch ms. */
@@ -127,7 +127,7 @@ function figures(
     leadTime: {
       count: leadTimes.length,
       medianSeconds: median(leadTimes),
-      p90Seconds: percentile90(leadTimes),
+      p90Seconds: nearestRankPercentile(leadTimes, 90),
     },
     changeFailureRate: {
       failed: failed.length,

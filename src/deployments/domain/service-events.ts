@@ -1,4 +1,6 @@
-import type { DeploymentPhase } from '../../ingest/observation';
+/** Where a deployment is in its life, as a CI/CD system reports it. */
+export type DeploymentPhase =
+  'started' | 'stage' | 'succeeded' | 'failed' | 'rolledback' | 'removed';
 
 /** Every deploy reported for a service, matched or not, lives on the service's stream. */
 export const SERVICE_STREAM_PREFIX = 'service-';

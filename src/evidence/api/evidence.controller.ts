@@ -9,7 +9,7 @@ import {
   ComplianceAsOfQuery,
   CompliancePeriodQuery,
   periodFilter,
-} from '../../compliance/api/compliance.query';
+} from '../../compliance/compliance.query';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { EvidenceBuilder } from '../evidence-builder';
 import { EvidenceBundleDto } from './evidence.dto';

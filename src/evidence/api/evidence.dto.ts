@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RecordedEventDto } from '../../changes/api/dto/change-responses.dto';
+import { RecordedEventDto } from '../../ledger/recorded-event.dto';
 
 class EventEvidenceDto {
   @ApiProperty({ type: RecordedEventDto }) event!: RecordedEventDto;

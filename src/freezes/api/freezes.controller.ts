@@ -10,14 +10,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles } from '../../auth/access.decorators';
-import type { Principal } from '../../auth/role';
-import type { CommandOrigin } from '../../changes/application/execute-change-command';
+import type { Principal } from '../../kernel/principal';
+import type { CommandOrigin } from '../../kernel/command-origin';
 import { Clock } from '../../common/clock';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { ApiOrigin } from '../../http/command-origin.decorator';
 import { deterministicEventId } from '../../ledger/deterministic-event-id';
 import { ExecuteFreezeCommand } from '../application/execute-freeze-command';
-import { FreezeCalendarReader } from '../application/freeze-calendar.reader';
+import { FreezeCalendarReader } from '../freeze-calendar.reader';
 import type { FreezeCommand } from '../domain/freeze-commands';
 import {
   DeclareFreezeDto,

@@ -1,14 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
+import { decideOnStream } from '../../ledger/decide-on-stream';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
-import { metadataFor, proposeEvent } from '../../ledger/propose-event';
 import { Metrics } from '../../observability/metrics';
-import { decideFreeze } from '../domain/decide-freeze';
-import { emptyCalendar, evolveCalendar, type FreezeCalendar } from '../domain/freeze-calendar';
+import { freezeDecider } from '../domain/decide-freeze';
+import type { FreezeCalendar } from '../domain/freeze-calendar';
 import { FREEZES_STREAM } from '../domain/freeze-events';
+import { asFreezeEvent } from '../freeze-calendar.reader';
 import { ExecuteFreezeCommand, type FreezeCommandResult } from './execute-freeze-command';
-import { asFreezeEvent } from './freeze-calendar.reader';
 
 /** Freezes are declared by people, rarely: a few re-decisions after a lost race are enough. */
 const MAX_ATTEMPTS = 10;
@@ -27,39 +26,18 @@ export class ExecuteFreezeCommandHandler implements ICommandHandler<ExecuteFreez
   ) {}
 
   execute({ command, origin }: ExecuteFreezeCommand): Promise<FreezeCommandResult> {
-    const key = origin.idempotencyKey;
-    return decideAndAppend(
+    return decideOnStream(
       this.store,
-      FREEZES_STREAM,
-      (events, revision): Promise<Attempt<FreezeCommandResult>> => {
-        const calendar = events.reduce(
-          (c, e) => evolveCalendar(c, asFreezeEvent(e)),
-          emptyCalendar,
-        );
-        // A retried request finds what its first delivery recorded and is not decided again.
-        if (key !== undefined && events.some((e) => e.eventId === commandEventId(key, 0))) {
-          return Promise.resolve({
-            answer: { freeze: freezeIn(calendar, command.freezeId), revision },
-          });
-        }
-        const decided = decideFreeze(command, calendar);
-        return Promise.resolve({
-          append: decided.map((event, index) =>
-            proposeEvent(
-              commandEventId(key, index),
-              event.type,
-              event.data,
-              metadataFor(command.actor.id, command.at, origin),
-            ),
-          ),
-          answer: (appended) => {
-            for (const event of decided) this.metrics.eventsAppended.inc({ type: event.type });
-            const after = decided.reduce(evolveCalendar, calendar);
-            return { freeze: freezeIn(after, command.freezeId), revision: appended.lastRevision };
-          },
-        });
+      this.metrics,
+      {
+        decider: freezeDecider,
+        streamId: FREEZES_STREAM,
+        asEvent: asFreezeEvent,
+        maxAttempts: MAX_ATTEMPTS,
       },
-      { maxAttempts: MAX_ATTEMPTS, onConflict: () => this.metrics.appendConflicts.inc() },
+      command,
+      origin,
+      (calendar, revision) => ({ freeze: freezeIn(calendar, command.freezeId), revision }),
     );
   }
 }

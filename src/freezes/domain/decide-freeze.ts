@@ -1,7 +1,8 @@
-import { DomainError } from '../../changes/domain/domain-error';
-import { toInstant } from '../../changes/domain/instant';
-import { hasText } from '../../changes/domain/required-text';
-import type { FreezeCalendar } from './freeze-calendar';
+import { DomainError } from '../../kernel/domain-error';
+import { toInstant } from '../../kernel/instant';
+import { hasText } from '../../kernel/required-text';
+import type { Decider } from '../../kernel/decider';
+import { emptyCalendar, evolveCalendar, type FreezeCalendar } from './freeze-calendar';
 import type { DeclareFreeze, EndFreeze, FreezeCommand } from './freeze-commands';
 import type { FreezeEvent } from './freeze-events';
 
@@ -54,3 +55,10 @@ function endFreeze(command: EndFreeze, calendar: FreezeCalendar): FreezeEvent[] 
   }
   return [{ type: 'FreezeEnded', data: { freezeId, endedBy: actor.id, reason, at } }];
 }
+
+/** The freeze calendar's rules: one stream, every freeze on it. */
+export const freezeDecider: Decider<FreezeCommand, FreezeEvent, FreezeCalendar> = {
+  initialState: emptyCalendar,
+  decide: decideFreeze,
+  evolve: evolveCalendar,
+};

@@ -10,12 +10,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles } from '../../auth/access.decorators';
-import type { Principal } from '../../auth/role';
-import type { CommandOrigin } from '../../changes/application/execute-change-command';
+import type { Principal } from '../../kernel/principal';
+import type { CommandOrigin } from '../../kernel/command-origin';
 import { Clock } from '../../common/clock';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { ApiOrigin } from '../../http/command-origin.decorator';
-import { ReadModel } from '../../projections/api/read-model.decorator';
+import { ReadModel } from '../../projections/read-model.decorator';
 import { IncidentQueries } from '../application/incident-queries';
 import { RecordAlertCauseCommand } from '../application/record-alert-cause';
 import { APP_CONFIG, type AppConfig } from '../../config/config';

@@ -1,5 +1,5 @@
 import { ALERT_STREAM_PREFIX } from '../../alerts/domain/alert-events';
-import { alertStreamId } from '../../ingest/recording/alert-recorder';
+import { alertStreamId } from '../../alerts/alert-streams';
 
 const STREAM_ID = new RegExp(
   `^${ALERT_STREAM_PREFIX}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,

@@ -1,6 +1,6 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { loadChange } from '../../changes/application/load-change';
+import { loadChange } from '../../changes/load-change';
 import { commandEventId, decideAndAppend, type Attempt } from '../../ledger/decide-and-append';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import type { RecordedEvent } from '../../ledger/ledger-event';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandOrigin } from '../../changes/application/execute-change-command';
+import type { CommandOrigin } from '../../kernel/command-origin';
 import type { AlertCause, RecordAlertCause } from '../domain/alert-cause';
 
 export interface AlertCauseResult {

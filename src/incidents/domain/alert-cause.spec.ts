@@ -1,4 +1,4 @@
-import { DomainError } from '../../changes/domain/domain-error';
+import { DomainError } from '../../kernel/domain-error';
 import {
   alertRecordOf,
   decideAlertCause,

@@ -1,5 +1,5 @@
-import type { Principal } from '../../auth/role';
-import { DomainError } from '../../changes/domain/domain-error';
+import type { Principal } from '../../kernel/principal';
+import { DomainError } from '../../kernel/domain-error';
 import type { Suspect } from './what-changed';
 
 /** A responder's word on what caused an alert: a change, or null for "no change did". */

@@ -1,4 +1,4 @@
-import { CHANGE_STREAM_PREFIX } from '../../changes/application/change-stream';
+import { CHANGE_STREAM_PREFIX } from '../../changes/domain/change-stream';
 import type {
   ChangeDeployedData,
   ChangeRequestedData,
@@ -13,9 +13,7 @@ import type {
 } from '../../deployments/domain/service-events';
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import type { SqlClient } from '../../sql/sql-client';
-
-/** Commits are compared by prefix, as the deploy matcher does; shorter ones identify nothing. */
-const MIN_COMMIT_PREFIX = 7;
+import { commitPrefix, MIN_COMMIT_PREFIX } from '../../deployments/domain/commits';
 
 export const DEPLOYMENT_TIMELINE_TABLES = [
   'deployment_changes',
@@ -74,12 +72,6 @@ export const DEPLOYMENT_TIMELINE_SCRIPT = `
   CREATE INDEX deployment_merges_commit_idx ON deployment_merges (commit_prefix);
   CREATE INDEX deployment_merges_change_idx ON deployment_merges (change_id);
 `;
-
-function commitPrefix(commit: string | null | undefined): string | null {
-  return commit && commit.length >= MIN_COMMIT_PREFIX
-    ? commit.slice(0, MIN_COMMIT_PREFIX).toLowerCase()
-    : null;
-}
 
 const PREFIX_OF = (commit: string) =>
   `CASE WHEN length(${commit}) >= ${MIN_COMMIT_PREFIX} THEN left(${commit}, ${MIN_COMMIT_PREFIX}) END`;

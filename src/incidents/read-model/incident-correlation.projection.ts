@@ -1,6 +1,6 @@
 import { ALERT_STREAM_PREFIX } from '../../alerts/domain/alert-events';
 import type { RecordedEvent } from '../../ledger/ledger-event';
-import type { Projection } from '../../projections/projection';
+import type { Projection } from '../../ledger/projection';
 import {
   catalogEventOf,
   dependencyTableScript,

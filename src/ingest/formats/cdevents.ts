@@ -1,6 +1,6 @@
+import type { DeploymentPhase } from '../../deployments/domain/service-events';
 import {
   MalformedMessage,
-  type DeploymentPhase,
   type IncidentObservation,
   type InboundMessage,
   type Normalizer,

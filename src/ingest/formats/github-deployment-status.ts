@@ -1,9 +1,5 @@
-import {
-  MalformedMessage,
-  type DeploymentPhase,
-  type Normalizer,
-  type Observation,
-} from '../observation';
+import type { DeploymentPhase } from '../../deployments/domain/service-events';
+import { MalformedMessage, type Normalizer, type Observation } from '../observation';
 import { defined, JsonFields, parseJsonBody, serviceName } from './json-fields';
 
 /**

@@ -9,7 +9,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from '../../common/backof
 import type { KafkaConfig } from './kafka-config';
 import { deadLetterMessage, toInboundMessage } from './kafka-message';
 import type { DeadLetterReason, IngestMetrics } from './ingest-metrics';
-import { ReconnectingProducer } from './reconnecting-producer';
+import { ReconnectingProducer } from '../../kafka/reconnecting-producer';
 
 export interface IngestConsumerOptions {
   readonly kafka: Kafka;

@@ -1,19 +1,8 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { conflictingRedeliveries } from '../../observability/metrics';
 
 /** Why a message went to the dead-letter topic: a closed set, so the label stays bounded. */
 export type DeadLetterReason = 'malformed' | 'unrecordable' | 'conflict' | 'unexpected';
-
-/** Messages refused for reporting something else under an id already recorded, by route. */
-export function conflictingRedeliveries(registry: Registry): Counter<'route'> {
-  return new Counter({
-    name: 'ledger_ingest_conflicting_redeliveries_total',
-    help:
-      'Ingested messages refused because their id was already recorded with other content ' +
-      '(route: kafka or webhook)',
-    labelNames: ['route'],
-    registers: [registry],
-  });
-}
 
 /** The ingest consumer's Prometheus metrics, registered on the application's registry. */
 export class IngestMetrics {

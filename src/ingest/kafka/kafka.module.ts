@@ -14,7 +14,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import { createLogger } from '../../observability/logger';
 import { Metrics } from '../../observability/metrics';
-import { checkpointFeed } from '../../ledger/checkpointer/checkpoint-feed';
+import { checkpointFeed } from '../../outbox/checkpoint-feed';
 import { CheckpointStore } from '../../ledger/checkpointer/checkpoint-store';
 import { LedgerOutbox, ledgerEventFeed, type OutboxFeed } from '../../outbox/ledger-outbox';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';

@@ -1,22 +1,9 @@
-import {
-  ALERT_STREAM_PREFIX,
-  INCIDENT_STREAM_PREFIX,
-  type AlertEvent,
-} from '../../alerts/domain/alert-events';
-import { deterministicEventId } from '../../ledger/deterministic-event-id';
+import type { AlertEvent } from '../../alerts/domain/alert-events';
+import { alertStreamId, incidentStreamId } from '../../alerts/alert-streams';
 import type { StreamAppend } from '../../ledger/event-store';
 import type { AlertObservation, IncidentObservation } from '../observation';
 import type { IngestOrigin } from './ingest-item';
 import { proposeIngested } from './ingested-events';
-
-/** An alert's or incident's own stream, named after its identity at the source. */
-export function alertStreamId(alertId: string): string {
-  return `${ALERT_STREAM_PREFIX}${deterministicEventId(alertId, 'stream')}`;
-}
-
-export function incidentStreamId(incidentId: string): string {
-  return `${INCIDENT_STREAM_PREFIX}${deterministicEventId(incidentId, 'stream')}`;
-}
 
 function alertEvent(alert: AlertObservation): AlertEvent {
   const { alertId, name, service, startsAt, format } = alert;

@@ -1,4 +1,4 @@
-import { whileSqlReachable } from '../../ledger/adapters/sql/sql-unavailable';
+import { whileSqlReachable } from '../../ledger/store-reachable';
 import type { SqlClient } from '../../sql/sql-client';
 import type { DeploymentObservation } from '../observation';
 

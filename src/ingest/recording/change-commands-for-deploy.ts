@@ -1,7 +1,8 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import type { ChangeState } from '../../changes/domain/change-state';
 import type { ChangeCommandBody } from '../../changes/domain/commands';
-import type { DeploymentPhase, DeploymentObservation } from '../observation';
+import type { DeploymentPhase } from '../../deployments/domain/service-events';
+import type { DeploymentObservation } from '../observation';
 import type { IngestOrigin } from './ingest-item';
 
 /**

@@ -1,23 +1,15 @@
 import type { EventStore } from '../../ledger/event-store';
-import { loadChange } from '../../changes/application/load-change';
+import { loadChange } from '../../changes/load-change';
 import type { ExistingChange } from '../../changes/domain/change-state';
 import type { DeploymentHistory } from '../../deployments/domain/deployment-history';
 import type { DeploymentObservedData } from '../../deployments/domain/service-events';
 import type { DeploymentObservation } from '../observation';
 import type { ChangeCandidates } from './change-candidates';
+import { sameCommit } from '../../deployments/domain/commits';
 
 export interface ChangeMatch {
   readonly changeId: string;
   readonly matchedBy: Exclude<DeploymentObservedData['matchedBy'], null>;
-}
-
-const MIN_COMMIT_PREFIX = 7;
-
-/** Short and full SHAs name the same commit when one starts with the other. */
-function sameCommit(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  return Math.min(x.length, y.length) >= MIN_COMMIT_PREFIX && (x.startsWith(y) || y.startsWith(x));
 }
 
 function matchesDeploy(change: ExistingChange, deploy: DeploymentObservation): ChangeMatch | null {

@@ -1,8 +1,7 @@
-import { ExecuteChangeCommandHandler } from '../../changes/application/execute-change-command.handler';
-import { ExecuteChangeCommand } from '../../changes/application/execute-change-command';
-import { loadChange } from '../../changes/application/load-change';
+import { ExecuteChangeCommand, type ChangeCommands } from '../../changes/execute-change-command';
+import { loadChange } from '../../changes/load-change';
 import type { ChangeIntent } from '../../changes/domain/commands';
-import { DomainError } from '../../changes/domain/domain-error';
+import { DomainError } from '../../kernel/domain-error';
 import {
   deploymentHistory,
   returnsToEarlierVersion,
@@ -52,7 +51,7 @@ export class DeploymentRecorder {
 
   constructor(
     private readonly store: EventStore,
-    private readonly changes: ExecuteChangeCommandHandler,
+    private readonly changes: ChangeCommands,
   ) {
     this.matcher = new ChangeMatcher(store);
   }

@@ -1,5 +1,6 @@
+import { CommandBus } from '@nestjs/cqrs';
+import type { ChangeCommands } from '../../changes/execute-change-command';
 import { Inject, Injectable } from '@nestjs/common';
-import { ExecuteChangeCommandHandler } from '../../changes/application/execute-change-command.handler';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { SERVICE_STREAM_PREFIX, serviceStreamId } from '../../deployments/domain/service-events';
 import { EVENT_STORE, type EventStore, type StreamAppend } from '../../ledger/event-store';
@@ -87,7 +88,7 @@ export class IngestLedger implements ObservationRecorder {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_CLIENT) sql: SqlClient,
-    changes: ExecuteChangeCommandHandler,
+    @Inject(CommandBus) changes: ChangeCommands,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'ingestMaxFutureSkewSeconds'>,
   ) {
     this.services = new ServiceStreamPlanner(store, sql, changes);

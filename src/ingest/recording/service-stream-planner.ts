@@ -1,4 +1,4 @@
-import { ExecuteChangeCommandHandler } from '../../changes/application/execute-change-command.handler';
+import type { ChangeCommands } from '../../changes/execute-change-command';
 import type {
   AppendResult,
   EventStore,
@@ -73,7 +73,7 @@ export class ServiceStreamPlanner {
   constructor(
     private readonly store: EventStore,
     private readonly sql: SqlClient,
-    changes: ExecuteChangeCommandHandler,
+    changes: ChangeCommands,
   ) {
     this.windows = new ServiceWindowCache(store);
     this.deployments = new DeploymentRecorder(store, changes);

@@ -20,7 +20,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Public, RequireRoles } from '../../auth/access.decorators';
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import { GITHUB_WEBHOOK_PRINCIPAL } from '../../auth/service-principals';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, type AppConfig } from '../../config/config';

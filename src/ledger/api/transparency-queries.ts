@@ -12,7 +12,7 @@ import { LEDGER_KEYS } from '../checkpointer/transparency-log';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { eventLeafHash } from '../merkle/ledger-leaf';
 import { LedgerTree } from '../tree/ledger-tree';
-import { NotInLog } from './transparency-errors';
+import { NotInLog } from '../transparency-errors';
 import type { ConsistencyProofDto, InclusionProofDto, LedgerKeysDto } from './transparency.dto';
 
 const base64 = (hash: Buffer) => hash.toString('base64');

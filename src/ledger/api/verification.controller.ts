@@ -1,7 +1,5 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { changeStreamId } from '../../changes/application/change-stream';
-import { DomainError } from '../../changes/domain/domain-error';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { CheckpointStore } from '../checkpointer/checkpoint-store';
@@ -11,8 +9,7 @@ import { EVENT_STORE, type EventStore } from '../event-store';
 import { LedgerTree } from '../tree/ledger-tree';
 import { verifyTree } from '../tree/verify-tree';
 import { verifyLog } from '../verification/verify-log';
-import { verifyStream } from '../verification/verify-stream';
-import { VerificationDto } from './verification.dto';
+import { VerificationDto } from '../verification/verification.dto';
 
 /** Anyone with a key may check the record was not edited: that is the point of it. */
 @ApiTags('verification')
@@ -26,18 +23,6 @@ export class VerificationController {
     @Inject(LEDGER_KEYS) private readonly keys: LedgerKeys,
     private readonly checkpoints: CheckpointStore,
   ) {}
-
-  @Get('changes/:id/verify')
-  @ApiOperation({ summary: "Recompute a change's hash chain and report the first broken link" })
-  @ApiOkResponse({ type: VerificationDto })
-  async verifyChange(@Param('id', new ParseUUIDPipe()) id: string) {
-    const streamId = changeStreamId(id);
-    const events = await this.store.readStream(streamId);
-    if (events.length === 0) {
-      throw new DomainError('change-not-found', `change ${id} does not exist`);
-    }
-    return verifyStream(streamId, events);
-  }
 
   @Get('ledger/verify')
   @ApiOperation({

@@ -8,7 +8,7 @@ import {
 import { Counter, Gauge } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { Metrics } from '../../observability/metrics';
-import { ProjectionRunner } from '../../projections/projection-runner';
+import { ProjectionRunner } from '../projection-runner';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { followerLogging } from '../follower-logging';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../ledger-event';
-import type { Projection } from '../../projections/projection';
+import type { Projection } from '../projection';
 import type { SqlClient } from '../../sql/sql-client';
 import { eventLeafHash } from '../merkle/ledger-leaf';
 import { partialTiles, TileAppender } from '../merkle/tiles';

@@ -1,23 +1,14 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRoles } from '../../auth/access.decorators';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { ApiProblems } from '../../http/api-problems.decorator';
-import { ReadModel } from '../../projections/api/read-model.decorator';
-import { complianceProjection } from '../../compliance/compliance.projection';
-import { POLICY_IN_FORCE } from '../application/policy-in-force.token';
+import { POLICY_IN_FORCE } from '../policy-in-force.token';
 import { PolicyQueries } from '../application/policy-queries';
 import type { PolicyInForce } from '../policy-in-force';
 import { DEFAULT_POLICY_FILE } from '../policy-file/policy-file';
-import {
-  CalibrationQuery,
-  CalibrationReportDto,
-  PolicyInForceDto,
-  PolicyLoadDto,
-  PolicyVersionParams,
-} from './dto/policy.dto';
+import { PolicyInForceDto, PolicyLoadDto, PolicyVersionParams } from './dto/policy.dto';
 
-/** The rules in force, which were in force when, and how the risk weights fare. */
+/** The rules in force, and which were in force when (calibration: src/compliance/api). */
 @ApiTags('policy')
 @ApiBearerAuth()
 @ApiProblems()
@@ -56,19 +47,5 @@ export class PolicyController {
   @ApiOkResponse({ type: PolicyInForceDto })
   version(@Param() { version }: PolicyVersionParams) {
     return this.queries.version(version);
-  }
-
-  @Get('calibration')
-  @RequireRoles('auditor')
-  @ReadModel(complianceProjection.name)
-  @ApiOperation({
-    summary: 'How each risk level fared: changes, deployments, failures (to tune the weights)',
-    description:
-      'Changes requested in [from, to), by assessed risk level: how many deployed, and how ' +
-      'many of those failed (rolled back, closed as failed, or an alert is attributed to them).',
-  })
-  @ApiOkResponse({ type: CalibrationReportDto })
-  calibration(@Query() query: CalibrationQuery) {
-    return this.queries.calibration(query.from ?? null, query.to ?? null);
   }
 }

@@ -10,8 +10,8 @@ import { metadataFor, proposeEvent } from '../../ledger/propose-event';
 import { Metrics } from '../../observability/metrics';
 import type { PolicyInForce } from '../policy-in-force';
 import { DEFAULT_POLICY_FILE } from '../policy-file/policy-file';
-import { POLICY_IN_FORCE } from './policy-in-force.token';
-import { POLICY_LOADED, POLICY_STREAM, type PolicyLoadedData } from './policy-stream';
+import { POLICY_IN_FORCE } from '../policy-in-force.token';
+import { POLICY_LOADED, POLICY_STREAM, type PolicyLoadedData } from '../policy-stream';
 
 /**
  * Records on the `policy` stream that this instance runs a policy version the stream does not

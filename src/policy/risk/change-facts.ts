@@ -1,5 +1,5 @@
 import type { ServiceTier } from '../../services/domain/catalog-events';
-import type { RiskLevel } from '../policy';
+import type { Policy, RiskLevel } from '../policy';
 
 /** The change as the policy reads it: what the requester stated. */
 export interface RiskSubject {
@@ -54,3 +54,15 @@ export const NO_FACTS: ChangeFacts = {
   downstream: [],
   history: { lookBackDays: 0, deployments: 0, failed: 0 },
 };
+
+/** Where the command path finds the facts: the read models, in the service (src/delivery/). */
+export interface ChangeFactsSource {
+  factsFor(
+    policy: Policy,
+    services: readonly string[],
+    environment: string,
+    at: string,
+  ): Promise<ChangeFacts>;
+}
+
+export const CHANGE_FACTS = Symbol('CHANGE_FACTS');

@@ -8,7 +8,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { ProjectionRegistry } from '../projection-registry';
-import { READ_MODELS } from './read-model.decorator';
+import { READ_MODELS } from '../read-model.decorator';
 
 /** X-Read-Model-Lag-Events and -Seconds: the worst of the read models behind the answer. */
 @Injectable()

@@ -1,11 +1,11 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import type { EventStore, ExpectedRevision } from '../../ledger/event-store';
 import { WrongExpectedRevision } from '../../ledger/ledger-errors';
 import type { ProposedEvent, RecordedEvent } from '../../ledger/ledger-event';
 import { Metrics } from '../../observability/metrics';
 import type { CatalogCommand } from '../domain/catalog-commands';
 import { CatalogRefusal } from '../domain/catalog-refusal';
-import { SERVICE_CATALOG_STREAM } from './catalog-stream';
+import { SERVICE_CATALOG_STREAM } from '../domain/catalog-stream';
 import { ExecuteCatalogCommand } from './execute-catalog-command';
 import { ExecuteCatalogCommandHandler } from './execute-catalog-command.handler';
 

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import type { ServiceDefinition } from './catalog-events';
 
 interface CatalogCommandBase {

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/role';
+import type { Principal } from '../../kernel/principal';
 import type { CatalogCommand } from './catalog-commands';
 import type { ServiceDefinition } from './catalog-events';
 import { CatalogRefusal } from './catalog-refusal';

@@ -1,7 +1,8 @@
 import type { CatalogCommand } from './catalog-commands';
 import type { CatalogEvent, ServiceDefinition } from './catalog-events';
 import { CatalogRefusal } from './catalog-refusal';
-import type { Catalog, CatalogEntry } from './catalog-state';
+import type { Decider } from '../../kernel/decider';
+import { emptyCatalog, evolveCatalog, type Catalog, type CatalogEntry } from './catalog-state';
 import { findDependencyCycle } from './dependency-cycle';
 
 /**
@@ -53,3 +54,10 @@ function isSameDefinition(entry: CatalogEntry, definition: ServiceDefinition): b
     entry.dependsOn.join('\n') === definition.dependsOn.join('\n')
   );
 }
+
+/** The service catalog's rules: one stream, every service on it. */
+export const catalogDecider: Decider<CatalogCommand, CatalogEvent, Catalog> = {
+  initialState: emptyCatalog,
+  decide: decideCatalog,
+  evolve: evolveCatalog,
+};

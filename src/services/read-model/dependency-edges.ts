@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import type { SqlClient } from '../../sql/sql-client';
 import { CATALOG_EVENT_TYPES, type CatalogEvent } from '../domain/catalog-events';
-import { SERVICE_CATALOG_STREAM } from '../application/catalog-stream';
+import { SERVICE_CATALOG_STREAM } from '../domain/catalog-stream';
 
 /**
  * Tables of (service, depends_on) edges. The service graph owns one; the incident correlation

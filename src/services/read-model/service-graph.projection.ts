@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import type { SqlClient } from '../../sql/sql-client';
-import type { Projection } from '../../projections/projection';
+import type { Projection } from '../../ledger/projection';
 import { catalogEventOf, dependencyTableScript, replaceDependencies } from './dependency-edges';
 
 /** The service catalog and its dependency edges: what /services answers from. */

@@ -17,7 +17,7 @@ import { planBulkAppend, type ChainedAppend, type PendingAppend } from './bulk-a
 import { LEDGER_MIGRATIONS } from './ledger-schema';
 import { insertEvents, selectEvents, storedEvents, streamHeads } from './ledger-rows';
 import { decodeSqlPosition } from './sql-position';
-import { sqlErrorCode, whileSqlReachable } from './sql-unavailable';
+import { sqlErrorCode, whileSqlReachable } from '../../store-reachable';
 import { checkStorable, isUuid } from './storable-events';
 import { StreamHeadCache } from './stream-head-cache';
 
