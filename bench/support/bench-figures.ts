@@ -1,0 +1,51 @@
+/**
+ * A benchmark's figures, printed as it goes and, one line each, in a form `npm run bench`
+ * collects into its table (bench/run-all.ts).
+ */
+export interface Figure {
+  /** What was measured, e.g. "append: command path, 16 writers". */
+  readonly figure: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The same work done the plainest way, measured in the same run. */
+  readonly baseline?: { readonly name: string; readonly value: number };
+  /** What the figure should reach: a floor, a ceiling, a floor on value / baseline. */
+  readonly aim?: { readonly atLeast?: number; readonly atMost?: number; readonly ratio?: number };
+}
+
+export const FIGURE_LINE = 'bench-figure ';
+
+export function printFigure(figure: Figure): void {
+  console.log(`${FIGURE_LINE}${JSON.stringify(figure)}`);
+}
+
+/** Whether the figure meets every aim it has; null when it has none. */
+export function aimMet({ value, baseline, aim }: Figure): boolean | null {
+  if (aim === undefined) return null;
+  const ratio = baseline ? value / baseline.value : undefined;
+  return (
+    (aim.atLeast === undefined || value >= aim.atLeast) &&
+    (aim.atMost === undefined || value <= aim.atMost) &&
+    (aim.ratio === undefined || (ratio !== undefined && ratio >= aim.ratio))
+  );
+}
+
+export const fmt = (n: number) =>
+  n >= 100 ? Math.round(n).toLocaleString('en-US') : Number(n.toPrecision(3)).toString();
+
+/** Elapsed seconds and this process's CPU seconds over `work`. */
+export async function measured<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; seconds: number; cpuSeconds: number }> {
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { result, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
