@@ -45,6 +45,22 @@ export async function measured<T>(
   return { result, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
+/** The resident set size before `work` and the highest seen while it ran (sampled), in MB. */
+export async function rssDuring<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; beforeMb: number; peakMb: number }> {
+  const mb = () => process.memoryUsage.rss() / 2 ** 20;
+  const beforeMb = mb();
+  let peakMb = beforeMb;
+  const sampler = setInterval(() => (peakMb = Math.max(peakMb, mb())), 50);
+  try {
+    const result = await work();
+    return { result, beforeMb, peakMb: Math.max(peakMb, mb()) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 /** Peak resident set size of this process so far, in MB. */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
