@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+
 /**
  * A benchmark's figures, printed as it goes and, one line each, in a form `npm run bench`
  * collects into its table (bench/run-all.ts).
@@ -64,4 +67,24 @@ export async function rssDuring<T>(
 /** Peak resident set size of this process so far, in MB. */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * A CPU profile of this process over the measured span only (set-up and baselines left out),
+ * written where asked: open it in Chrome DevTools or VS Code. No file: no profile.
+ */
+export async function cpuProfiler(file: string | undefined): Promise<{ stop(): Promise<void> }> {
+  if (file === undefined) return { stop: () => Promise.resolve() };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of the measured span: ${file}`);
+    },
+  };
 }
