@@ -19,11 +19,15 @@ const { values } = parseArgs({
   options: { only: { type: 'string' }, full: { type: 'boolean', default: false } },
 });
 
-/** Each benchmark and the arguments of the default (shorter) run. */
-const BENCHMARKS: ReadonlyArray<{ name: string; short: string[] }> = [
-  { name: 'append', short: [] },
-  { name: 'ingest', short: [] },
-  { name: 'projections', short: ['--events', '250000', '--budget-seconds', '90'] },
+/** Each benchmark, the arguments it always gets, and those of the default (shorter) run. */
+const BENCHMARKS: ReadonlyArray<{ name: string; always?: string[]; short?: string[] }> = [
+  { name: 'append' },
+  { name: 'ingest' },
+  {
+    name: 'projections',
+    always: ['--verify'],
+    short: ['--events', '250000', '--budget-seconds', '90'],
+  },
   { name: 'what-changed', short: ['--changes', '50000', '--queries', '1000'] },
   { name: 'checkpoint', short: ['--events', '250000', '--samples', '1000'] },
 ];
@@ -85,10 +89,10 @@ async function main(): Promise<void> {
   const selected = values.only?.split(',');
   const figures: Figure[] = [];
   const started = Date.now();
-  for (const { name, short } of BENCHMARKS) {
+  for (const { name, always = [], short = [] } of BENCHMARKS) {
     if (selected !== undefined && !selected.includes(name)) continue;
     console.log(`=== ${name}`);
-    figures.push(...(await run(name, values.full ? [] : short)));
+    figures.push(...(await run(name, values.full ? always : [...always, ...short])));
   }
   console.log(`\nAll benchmarks in ${((Date.now() - started) / 60_000).toFixed(1)} min:\n`);
   console.log(table(figures));
