@@ -13,6 +13,7 @@ import type { ProposedEvent, RecordedEvent } from '../../ledger-event';
 import { DuplicateEventConflict, WrongExpectedRevision } from '../../ledger-errors';
 import { BatchingQueue } from '../../../common/batching-queue';
 import { migrate } from '../../../sql/migrate';
+import { SqlUnavailable } from '../../../sql/sql-unavailable';
 import type { SqlClient } from '../../../sql/sql-client';
 import { planBulkAppend, type ChainedAppend, type PendingAppend } from './bulk-append-plan';
 import { LEDGER_MIGRATIONS } from './ledger-schema';
@@ -210,7 +211,8 @@ export class SqlEventStore implements EventStore {
    * settles those; returns the rest, to be appended one by one. An insert refused by a unique
    * key (a redelivery, or a writer that moved a stream since its head was read) settles the
    * appends found already stored, and goes round once more on fresh heads; refused again, it
-   * leaves everything to the one-by-one appends.
+   * leaves everything to the one-by-one appends, as it does any other failure of the insert
+   * but the database's being unreachable, so that an append that fails fails alone.
    */
   private async appendTogether(
     pending: readonly PendingAppend[],
@@ -229,7 +231,12 @@ export class SqlEventStore implements EventStore {
         this.settleInserted(plan.together, recorded, settled);
         return plan.oneByOne;
       } catch (error) {
-        if (sqlErrorCode(error).code !== UNIQUE_VIOLATION) throw error;
+        if (sqlErrorCode(error).code !== UNIQUE_VIOLATION) {
+          // A database that cannot be reached fails every append; anything else one of them
+          // caused fails that one alone, found by going one by one.
+          if (error instanceof SqlUnavailable || pending.length === 1) throw error;
+          return pending;
+        }
         if (attempt > 0) return pending;
         pending = await this.settleStored(pending, settled);
       }
