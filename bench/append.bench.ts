@@ -1,8 +1,10 @@
 /**
  * Hash-chained appends through the command path (load → decide → append) against a
  * baseline measured in the same run at the same concurrency:
- *   --store postgres (default): raw `pg` INSERTs of the identical rows; also prints the
- *     embedded store's figure;
+ *   --store postgres (default): raw `pg` INSERTs of the identical rows, one per command's
+ *     batch, at the same durability (synchronous_commit on); prints the round trips and the
+ *     Node CPU per event of each, where the command path's statements go, and the embedded
+ *     store's figure;
  *   --store eventstoredb: bare @eventstore/db-client appends of the identical events
  *     (needs EVENTSTORE_CONNECTION_STRING).
  *
@@ -23,17 +25,22 @@ import { PgSqlClient } from '../src/sql/pg-sql-client';
 import { PGliteSqlClient } from '../src/sql/pglite-sql-client';
 import type { SqlClient } from '../src/sql/sql-client';
 import { runConcurrently, withBenchDatabase } from './support/bench-database';
+import { fmt, measured, printFigure } from './support/bench-figures';
+import { CountingSqlClient } from '../test/support/counting-sql-client';
 import { commandPath as runCommandPath } from './support/command-path';
 
 const { values } = parseArgs({
   options: {
-    changes: { type: 'string', default: '1000' },
+    changes: { type: 'string', default: '2000' },
+    // Changes driven first, not measured: the command path's code is compiled and warm.
+    warmup: { type: 'string', default: '200' },
     writers: { type: 'string', default: '16' },
     store: { type: 'string', default: 'postgres' },
   },
 });
 const CHANGES = Number(values.changes);
 const WRITERS = Number(values.writers);
+const WARMUP = Number(values.warmup);
 
 interface Row {
   event_id: string;
@@ -69,8 +76,15 @@ function commandBatches<E extends { streamId: string; revision: number }>(
   });
 }
 
+interface Run {
+  readonly events: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly statements: number;
+}
+
 /** The same rows, one INSERT per command's batch, as the ledger wrote them. */
-async function rawInserts(pool: Pool): Promise<{ events: number; seconds: number }> {
+async function rawInserts(pool: Pool): Promise<Run> {
   const { rows } = await pool.query<Row>(
     `SELECT event_id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash
      FROM ledger_events ORDER BY stream_id, revision`,
@@ -88,6 +102,7 @@ async function rawInserts(pool: Pool): Promise<{ events: number; seconds: number
     'prev_hash',
     'hash',
   ] as const;
+  const cpu = process.cpuUsage();
   const seconds = await runConcurrently(batches.length, WRITERS, async (i) => {
     const batch = batches[i];
     const params = batch.flatMap((row: Row) =>
@@ -101,11 +116,16 @@ async function rawInserts(pool: Pool): Promise<{ events: number; seconds: number
       params,
     );
   });
-  return { events: rows.length, seconds };
+  const used = process.cpuUsage(cpu);
+  return {
+    events: rows.length,
+    seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    statements: batches.length,
+  };
 }
 
 const rate = (r: { events: number; seconds: number }) => r.events / r.seconds;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The same events, appended by the bare client to fresh streams, batch by batch. */
 async function bareEventStoreDb(
@@ -175,6 +195,21 @@ function report(
 const commandPath = (store: EventStore, sql: SqlClient) =>
   runCommandPath(store, sql, CHANGES, WRITERS);
 
+/** The command path on PostgreSQL, warmed up first; its statements counted. */
+async function ledgerRun(url: string): Promise<Run & { byTable: Map<string, number> }> {
+  const sql = new CountingSqlClient(new PgSqlClient({ connectionString: url, max: WRITERS + 4 }));
+  const store = await SqlEventStore.open('postgres', sql);
+  await runCommandPath(store, sql, WARMUP, WRITERS);
+  const before = sql.statements;
+  const byTable = new Map(sql.tally.byTable);
+  const { result, cpuSeconds } = await measured(() => commandPath(store, sql));
+  await store.close();
+  for (const [table, count] of sql.tally.byTable) {
+    byTable.set(table, count - (byTable.get(table) ?? 0));
+  }
+  return { ...result, cpuSeconds, statements: sql.statements - before, byTable };
+}
+
 async function main(): Promise<void> {
   if (values.store === 'eventstoredb') return benchEventStoreDb();
   if (values.store !== 'postgres') throw new Error('--store must be postgres or eventstoredb');
@@ -182,15 +217,37 @@ async function main(): Promise<void> {
     `append benchmark: ${CHANGES} changes (streams), ${WRITERS} concurrent writers, 8 events per change`,
   );
   await withBenchDatabase(async (url) => {
-    const sql = new PgSqlClient({ connectionString: url, max: WRITERS + 4 });
-    const store = await SqlEventStore.open('postgres', sql);
-    const ledger = await commandPath(store, sql);
-    await store.close();
+    const ledger = await ledgerRun(url);
     const pool = new Pool({ connectionString: url, max: WRITERS + 4 });
     pool.on('error', () => undefined);
+    const { synchronous_commit } = (
+      await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')
+    ).rows[0];
     const baseline = await rawInserts(pool);
     await pool.end();
     report('postgres', ledger, 'raw pg INSERT of the same rows', baseline);
+    const perEvent = (r: Run) =>
+      `${(r.statements / r.events).toFixed(3)} round trips, ${fmt((r.cpuSeconds * 1e6) / r.events)} µs Node CPU per event`;
+    console.log(`synchronous_commit: ${synchronous_commit}`);
+    console.log(`command path: ${perEvent(ledger)}`);
+    console.log(`raw INSERT:   ${perEvent(baseline)}`);
+    console.log('command path statements per event, by the table they read or write first:');
+    for (const [table, count] of [...ledger.byTable].filter(([, n]) => n > 0)) {
+      console.log(`  ${(count / ledger.events).toFixed(3)}  ${table}`);
+    }
+    printFigure({
+      figure: `append: command path, ${WRITERS} writers (events/s)`,
+      value: rate(ledger),
+      unit: 'events/s',
+      baseline: { name: 'raw pg INSERT of the same rows', value: rate(baseline) },
+      aim: { atLeast: 5000, ratio: 0.7 },
+    });
+    printFigure({
+      figure: 'append: round trips per event',
+      value: ledger.statements / ledger.events,
+      unit: 'round trips',
+      baseline: { name: 'raw pg INSERT', value: baseline.statements / baseline.events },
+    });
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'change-ledger-bench-'));
@@ -202,6 +259,11 @@ async function main(): Promise<void> {
     console.log(
       `embedded  command path (PGlite, one process): ${fmt(rate(result))} events/s (${result.events} events in ${result.seconds.toFixed(2)} s)`,
     );
+    printFigure({
+      figure: 'append: command path, embedded PGlite (events/s)',
+      value: rate(result),
+      unit: 'events/s',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -41,6 +41,7 @@ import type { SqlClient } from '../src/sql/sql-client';
 import { LogService } from '../src/verifier/log-service';
 import { verifyLog } from '../src/verifier/verify-log';
 import { withBenchDatabase } from './support/bench-database';
+import { printFigure, rssDuring } from './support/bench-figures';
 import { commandPath } from './support/command-path';
 import { insertChunk, readFeed } from './support/ledger-load';
 
@@ -129,6 +130,15 @@ async function treeAppend(store: EventStore, sql: SqlClient): Promise<void> {
     `   baseline command path (${WRITERS} writers): ${appendPerEvent.toFixed(1)} µs an event (${fmt(appended.events / appended.seconds)} events/s)`,
   );
   console.log(`   ratio tree / command path, per event: ${(perEvent / appendPerEvent).toFixed(3)}`);
+  printFigure({
+    figure: 'checkpoint: Merkle tree following the feed (leaves/s)',
+    value: leaves / seconds,
+    unit: 'leaves/s',
+    baseline: {
+      name: `command path appending them, ${WRITERS} writers`,
+      value: appended.events / appended.seconds,
+    },
+  });
 }
 
 /** 2. Append → signed checkpoint covering it, against append → seen by a feed follower. */
@@ -195,6 +205,12 @@ async function checkpointLatency(store: EventStore, sql: SqlClient): Promise<voi
   console.log(
     `   ratio: p50 ${(signedLatency.p50 / feedLatency.p50).toFixed(1)}×, p99 ${(signedLatency.p99 / feedLatency.p99).toFixed(1)}×`,
   );
+  printFigure({
+    figure: 'checkpoint: append → signed checkpoint, p99 (ms)',
+    value: signedLatency.p99,
+    unit: 'ms',
+    baseline: { name: 'append → seen by a feed follower', value: feedLatency.p99 },
+  });
 }
 
 function proposed(count: number): ProposedEvent[] {
@@ -255,6 +271,12 @@ async function atScale(
   const seconds = (now() - started) / 1000;
   const rate = leaves / seconds;
   const feedRate = baseline.events / baseline.seconds;
+  printFigure({
+    figure: `checkpoint: tree catch-up over ${fmt(leaves)} events (leaves/s)`,
+    value: rate,
+    unit: 'leaves/s',
+    baseline: { name: 'readAll pages', value: feedRate },
+  });
   console.log(
     `3. tree catch-up over ${fmt(leaves)} events: ${fmt(rate)} leaves/s (${seconds.toFixed(1)} s); ` +
       `baseline readAll pages ${fmt(feedRate)} events/s; ratio ${(rate / feedRate).toFixed(3)}`,
@@ -296,6 +318,18 @@ async function atScale(
   line('inclusion, every tile read from the database', uncached);
   line('inclusion, full tiles cached as the service caches them', cached);
   line('consistency (random old size)', consistency);
+  for (const [name, figure] of [
+    ['inclusion proof, tiles cached', cached],
+    ['consistency proof', consistency],
+  ] as const) {
+    printFigure({
+      figure: `checkpoint: ${name}, p99 (ms)`,
+      value: figure.p99,
+      unit: 'ms',
+      baseline: { name: 'indexed SELECT of one leaf row', value: base.p99 },
+      aim: { atMost: 10 },
+    });
+  }
   console.log(
     `   baseline indexed SELECT of one leaf row: p50 ${ms(base.p50)}, p99 ${ms(base.p99)}`,
   );
@@ -353,7 +387,11 @@ async function verifyLogThroughput(
       witnesses: [],
     };
     started = now();
-    const { report } = await verifyLog(servedNote(signed), service, trusted, true);
+    const {
+      result: { report },
+      beforeMb,
+      peakMb,
+    } = await rssDuring(() => verifyLog(servedNote(signed), service, trusted, true));
     const verify = (now() - started) / 1000;
     console.log(
       `4. verify-log --full over ${fmt(signed.treeSize)} events: ${fmt(signed.treeSize / verify)} events/s (${verify.toFixed(1)} s; ${report.at(-1)})`,
@@ -364,6 +402,21 @@ async function verifyLogThroughput(
     console.log(
       `   ratio verify / download: ${(signed.treeSize / verify / (downloaded / download)).toFixed(2)}`,
     );
+    printFigure({
+      figure: `verify-log --full, whole log of ${fmt(signed.treeSize)} events (events/s)`,
+      value: signed.treeSize / verify,
+      unit: 'events/s',
+      baseline: { name: 'downloading and parsing the same entries', value: downloaded / download },
+      aim: { atLeast: 100_000 },
+    });
+    console.log(
+      `   RSS while verifying: ${fmt(beforeMb)} MB before, ${fmt(peakMb)} MB at most (server and verifier in one process)`,
+    );
+    printFigure({
+      figure: 'verify-log --full: RSS growth while verifying (MB)',
+      value: peakMb - beforeMb,
+      unit: 'MB',
+    });
   } finally {
     server.close();
   }

@@ -44,6 +44,7 @@ import { migrate } from '../src/sql/migrate';
 import { PgSqlClient } from '../src/sql/pg-sql-client';
 import type { SqlClient } from '../src/sql/sql-client';
 import { withBenchDatabase } from './support/bench-database';
+import { printFigure } from './support/bench-figures';
 
 const { values } = parseArgs({
   options: {
@@ -497,6 +498,13 @@ function report(run: {
     `  baseline: bare indexed SELECT by service, time  p50 ${ms(p(bare, 0.5))}  p99 ${ms(p(bare, 0.99))}` +
       `  (services given)`,
   );
+  printFigure({
+    figure: 'what-changed: p99 latency (ms)',
+    value: p(ours, 0.99),
+    unit: 'ms',
+    baseline: { name: 'bare indexed SELECT by service, time', value: p(bare, 0.99) },
+    aim: { atMost: 20 },
+  });
   console.log(
     `  ratio p50 ${(p(ours, 0.5) / p(bare, 0.5)).toFixed(2)}×, p99 ` +
       `${(p(ours, 0.99) / p(bare, 0.99)).toFixed(2)}×; target p99 < 20 ms: ` +

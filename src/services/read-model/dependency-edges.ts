@@ -61,8 +61,7 @@ const COLUMNS: Record<Direction, { readonly from: string; readonly to: string }>
 
 /**
  * Every service reachable from `start` within `maxDepth` edges, at its shortest depth, nearest
- * first. The recursion keeps (service, depth, predecessor) triples, not whole paths, so a graph
- * full of diamonds costs edges × depth rows rather than one row per path.
+ * first.
  */
 export async function walkDependencies(
   sql: SqlClient,
@@ -71,21 +70,47 @@ export async function walkDependencies(
   start: string,
   maxDepth: number,
 ): Promise<DependencyStep[]> {
+  const [steps] = await walkDependenciesFrom(sql, table, direction, [start], maxDepth);
+  return steps;
+}
+
+/**
+ * `walkDependencies` from each of many starts, in one statement. The recursion keeps (start,
+ * service, depth, predecessor) rows, not whole paths, so a graph full of diamonds costs
+ * edges × depth rows per start rather than one row per path.
+ */
+export async function walkDependenciesFrom(
+  sql: SqlClient,
+  table: DependencyTable,
+  direction: Direction,
+  starts: readonly string[],
+  maxDepth: number,
+): Promise<DependencyStep[][]> {
   const { from, to } = COLUMNS[direction];
-  const rows = await sql.query<{ service: string; depth: number; via: string }>(
-    `WITH RECURSIVE walk(service, depth, via) AS (
-       SELECT $1::text, 0, NULL::text
+  const rows = await sql.query<{ nth: number; service: string; depth: number; via: string }>(
+    `WITH RECURSIVE walk(nth, origin, service, depth, via) AS (
+       SELECT s.nth::integer, s.origin, s.origin, 0, NULL::text
+       FROM unnest($1::text[]) WITH ORDINALITY AS s(origin, nth)
        UNION
-       SELECT e.${to}, w.depth + 1, w.service
+       SELECT w.nth, w.origin, e.${to}, w.depth + 1, w.service
        FROM walk w JOIN ${table} e ON e.${from} = w.service
        WHERE w.depth < $2
      )
-     SELECT DISTINCT ON (service) service, depth, via FROM walk
-     WHERE service <> $1
-     ORDER BY service, depth, via`,
-    [start, maxDepth],
+     SELECT DISTINCT ON (nth, service) nth, service, depth, via FROM walk
+     WHERE service <> origin
+     ORDER BY nth, service, depth, via`,
+    [starts, maxDepth],
   );
-  // The predecessor on a shortest path is itself at depth - 1, so paths rebuild nearest first.
+  const found = starts.map((): Array<{ service: string; depth: number; via: string }> => []);
+  for (const { nth, ...row } of rows) found[nth - 1].push(row);
+  return found.map((walked, i) => shortestPaths(starts[i], walked));
+}
+
+/** The predecessor on a shortest path is itself at depth - 1, so paths rebuild nearest first. */
+function shortestPaths(
+  start: string,
+  rows: ReadonlyArray<{ service: string; depth: number; via: string }>,
+): DependencyStep[] {
   const byDepth = [...rows].sort((a, b) => a.depth - b.depth || compareText(a.service, b.service));
   const paths = new Map<string, readonly string[]>([[start, [start]]]);
   return byDepth.map(({ service, depth, via }) => {

@@ -3,7 +3,7 @@ import type { ServiceTier } from '../domain/catalog-events';
 import type { CatalogEntry } from '../domain/catalog-state';
 import {
   MAX_DEPENDENCY_DEPTH,
-  walkDependencies,
+  walkDependenciesFrom,
   type DependencyStep,
   type Direction,
 } from './dependency-edges';
@@ -60,22 +60,37 @@ export class ServiceCatalogQueries {
 
   /** Services reachable from `name` up to `depth` edges away, with their owner and tier. */
   async related(name: string, direction: Direction, depth: number): Promise<RelatedService[]> {
-    const steps = await walkDependencies(
+    const [related] = await this.relatedToEach([name], direction, depth);
+    return related;
+  }
+
+  /** `related` for each of many services, in two statements whatever their number. */
+  async relatedToEach(
+    names: readonly string[],
+    direction: Direction,
+    depth: number,
+  ): Promise<RelatedService[][]> {
+    const walks = await walkDependenciesFrom(
       this.sql,
       'service_dependencies',
       direction,
-      name,
+      names,
       Math.min(depth, MAX_DEPENDENCY_DEPTH),
     );
+    const reached = [...new Set(walks.flat().map((s) => s.service))];
+    // Most services reach nothing in one direction: no details to look up, no round trip.
+    if (reached.length === 0) return walks.map(() => []);
     const rows = await this.sql.query<Pick<ServiceRow, 'name' | 'owner' | 'tier'>>(
       'SELECT name, owner, tier FROM service_catalog WHERE name = ANY($1::text[])',
-      [steps.map((s) => s.service)],
+      [reached],
     );
     const details = new Map(rows.map((row) => [row.name, row]));
     // Edges and services are written in one transaction, so every step has its service row.
-    return steps.flatMap((step) => {
-      const service = details.get(step.service);
-      return service ? [{ ...step, owner: service.owner, tier: service.tier }] : [];
-    });
+    return walks.map((steps) =>
+      steps.flatMap((step) => {
+        const service = details.get(step.service);
+        return service ? [{ ...step, owner: service.owner, tier: service.tier }] : [];
+      }),
+    );
   }
 }

@@ -33,6 +33,38 @@ export async function selectEvents(
   return rows.map(toRecorded);
 }
 
+/** A stream read from a revision to its end. */
+export interface StreamTail {
+  readonly streamId: string;
+  readonly fromRevision: number;
+}
+
+/**
+ * Many streams' tails in one statement, one list of events per tail given (in revision order).
+ * Tails asked twice (every command reads the freeze calendar) are fetched once.
+ */
+export async function selectStreamTails(
+  sql: SqlClient,
+  tails: readonly StreamTail[],
+): Promise<RecordedEvent[][]> {
+  const keys = tails.map(({ streamId, fromRevision }) => JSON.stringify([streamId, fromRevision]));
+  const distinct = [...new Set(keys)];
+  const asked = distinct.map((key) => JSON.parse(key) as [string, number]);
+  const rows = await sql.query<EventRow & { nth: number }>(
+    `SELECT s.nth::integer AS nth, e.*
+     FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS s(stream_id, from_revision, nth)
+     CROSS JOIN LATERAL (${SELECT_EVENT} WHERE stream_id = s.stream_id
+                         AND revision >= s.from_revision ORDER BY revision) e
+     ORDER BY s.nth, e.revision`,
+    [asked.map(([streamId]) => streamId), asked.map(([, from]) => from)],
+  );
+  const found = distinct.map((): RecordedEvent[] => []);
+  for (const row of rows) found[row.nth - 1].push(toRecorded(row));
+  const byKey = new Map(distinct.map((key, i) => [key, found[i]]));
+  // Each caller gets a list of its own: callers may keep or extend what they are given.
+  return keys.map((key) => [...(byKey.get(key) as RecordedEvent[])]);
+}
+
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,

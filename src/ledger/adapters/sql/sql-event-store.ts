@@ -11,17 +11,29 @@ import { AppendSignal, followFeed } from '../../feed-follower';
 import { chainEvents, sameContent, type StreamHead } from '../../hash-chain';
 import type { ProposedEvent, RecordedEvent } from '../../ledger-event';
 import { DuplicateEventConflict, WrongExpectedRevision } from '../../ledger-errors';
+import { BatchingQueue } from '../../../common/batching-queue';
 import { migrate } from '../../../sql/migrate';
+import { SqlUnavailable } from '../../../sql/sql-unavailable';
 import type { SqlClient } from '../../../sql/sql-client';
 import { planBulkAppend, type ChainedAppend, type PendingAppend } from './bulk-append-plan';
 import { LEDGER_MIGRATIONS } from './ledger-schema';
-import { insertEvents, selectEvents, storedEvents, streamHeads } from './ledger-rows';
+import {
+  insertEvents,
+  selectEvents,
+  selectStreamTails,
+  storedEvents,
+  streamHeads,
+  type StreamTail,
+} from './ledger-rows';
 import { decodeSqlPosition } from './sql-position';
 import { sqlErrorCode, whileSqlReachable } from '../../store-reachable';
 import { checkStorable, isUuid } from './storable-events';
 import { StreamHeadCache } from './stream-head-cache';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** Appends written together at most by one group commit, and stream reads per query. */
+const MAX_BATCH = 500;
 
 type Settled = PromiseSettledResult<AppendResult>;
 
@@ -30,6 +42,16 @@ export class SqlEventStore implements EventStore {
   private readonly appended = new AppendSignal();
   /** Rows never change, so a head seen once stays true for its revision: saves a round trip. */
   private readonly heads = new StreamHeadCache(10_000);
+  /** Group commit: concurrent appends (many commands in flight) share one insert and commit. */
+  private readonly appends = new BatchingQueue<StreamAppend, AppendResult>(
+    (appends) => this.appendMany(appends),
+    MAX_BATCH,
+  );
+  /** Concurrent reads of streams to their ends (each command loads its own) share one query. */
+  private readonly tails = new BatchingQueue<StreamTail, RecordedEvent[]>(
+    (tails) => this.readTails(tails),
+    MAX_BATCH,
+  );
 
   private constructor(
     readonly name: string,
@@ -42,12 +64,45 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(name, sql, pollMs);
   }
 
-  async append(
+  append(
     streamId: string,
     expected: ExpectedRevision,
     events: readonly ProposedEvent[],
   ): Promise<AppendResult> {
-    events = checkStorable(streamId, events);
+    return this.appends.submit({ streamId, expected, events });
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<Settled[]> {
+    const settled: Settled[] = new Array<Settled>(appends.length);
+    const pending: PendingAppend[] = [];
+    for (const [index, { streamId, expected, events }] of appends.entries()) {
+      try {
+        pending.push({ index, streamId, expected, events: checkStorable(streamId, events) });
+      } catch (error) {
+        settled[index] = { status: 'rejected', reason: error };
+      }
+    }
+    try {
+      const oneByOne = await this.guard(() => this.appendTogether(pending, settled));
+      for (const { index, streamId, expected, events } of oneByOne) {
+        settled[index] = await this.appendAlone(streamId, expected, events).then(
+          (value) => ({ status: 'fulfilled', value }),
+          (reason: unknown) => ({ status: 'rejected', reason }),
+        );
+      }
+    } catch (error) {
+      // The store failed under us (not an append's own refusal): what is not settled shares it.
+      for (const { index } of pending) settled[index] ??= { status: 'rejected', reason: error };
+    }
+    return settled;
+  }
+
+  /** One append on its own (checked storable), settled in every way a lone append can be. */
+  private async appendAlone(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly ProposedEvent[],
+  ): Promise<AppendResult> {
     return this.guard(async () => {
       for (;;) {
         const head = this.heads.at(streamId, expected) ?? (await this.head(streamId));
@@ -87,37 +142,15 @@ export class SqlEventStore implements EventStore {
     });
   }
 
-  async appendMany(appends: readonly StreamAppend[]): Promise<Settled[]> {
-    const settled: Settled[] = new Array<Settled>(appends.length);
-    const pending: PendingAppend[] = [];
-    for (const [index, { streamId, expected, events }] of appends.entries()) {
-      try {
-        pending.push({ index, streamId, expected, events: checkStorable(streamId, events) });
-      } catch (error) {
-        settled[index] = { status: 'rejected', reason: error };
-      }
-    }
-    try {
-      const oneByOne = await this.guard(() => this.appendTogether(pending, settled));
-      for (const { index, streamId, expected, events } of oneByOne) {
-        settled[index] = await this.append(streamId, expected, events).then(
-          (value) => ({ status: 'fulfilled', value }),
-          (reason: unknown) => ({ status: 'rejected', reason }),
-        );
-      }
-    } catch (error) {
-      // The store failed under us (not an append's own refusal): what is not settled shares it.
-      for (const { index } of pending) settled[index] ??= { status: 'rejected', reason: error };
-    }
-    return settled;
-  }
-
   async storedEventIds(eventIds: readonly string[]): Promise<ReadonlySet<string>> {
     return this.guard(() => this.storedIds(eventIds));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backward = options.direction === 'backward';
+    if (!backward && options.limit === undefined) {
+      return this.tails.submit({ streamId, fromRevision: options.fromRevision ?? 0 });
+    }
     const from = options.fromRevision ?? (backward ? Number.MAX_SAFE_INTEGER : 0);
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     return this.guard(async () => {
@@ -129,6 +162,17 @@ export class SqlEventStore implements EventStore {
       );
       this.heads.remember(events.at(backward ? 0 : -1));
       return events;
+    });
+  }
+
+  /** Each stream from its revision to its end, in one query, settled per read. */
+  private async readTails(
+    tails: readonly StreamTail[],
+  ): Promise<Array<PromiseSettledResult<RecordedEvent[]>>> {
+    const found = await this.guard(() => selectStreamTails(this.sql, tails));
+    return found.map((events) => {
+      this.heads.remember(events.at(-1));
+      return { status: 'fulfilled', value: events };
     });
   }
 
@@ -167,7 +211,8 @@ export class SqlEventStore implements EventStore {
    * settles those; returns the rest, to be appended one by one. An insert refused by a unique
    * key (a redelivery, or a writer that moved a stream since its head was read) settles the
    * appends found already stored, and goes round once more on fresh heads; refused again, it
-   * leaves everything to the one-by-one appends.
+   * leaves everything to the one-by-one appends, as it does any other failure of the insert
+   * but the database's being unreachable, so that an append that fails fails alone.
    */
   private async appendTogether(
     pending: readonly PendingAppend[],
@@ -186,7 +231,12 @@ export class SqlEventStore implements EventStore {
         this.settleInserted(plan.together, recorded, settled);
         return plan.oneByOne;
       } catch (error) {
-        if (sqlErrorCode(error).code !== UNIQUE_VIOLATION) throw error;
+        if (sqlErrorCode(error).code !== UNIQUE_VIOLATION) {
+          // A database that cannot be reached fails every append; anything else one of them
+          // caused fails that one alone, found by going one by one.
+          if (error instanceof SqlUnavailable || pending.length === 1) throw error;
+          return pending;
+        }
         if (attempt > 0) return pending;
         pending = await this.settleStored(pending, settled);
       }
@@ -229,21 +279,28 @@ export class SqlEventStore implements EventStore {
     });
   }
 
-  /** The head each stream's first append chains onto; cached only for an exact revision. */
+  /**
+   * The head each stream's first append chains onto. A first try trusts what it can: a head
+   * cached at an exact expected revision, and no head at all for `no-stream` — were either
+   * wrong, the insert fails on its unique revision and the next try reads every head afresh.
+   */
   private async headsOf(
     pending: readonly PendingAppend[],
-    useCache: boolean,
+    firstTry: boolean,
   ): Promise<Map<string, StreamHead>> {
     const heads = new Map<string, StreamHead>();
-    const unknown = new Set<string>();
+    const seen = new Set<string>();
+    const unknown: string[] = [];
     for (const { streamId, expected } of pending) {
-      if (heads.has(streamId) || unknown.has(streamId)) continue;
-      const cached = useCache ? this.heads.at(streamId, expected) : null;
+      if (seen.has(streamId)) continue;
+      seen.add(streamId);
+      if (firstTry && expected === 'no-stream') continue;
+      const cached = firstTry ? this.heads.at(streamId, expected) : null;
       if (cached) heads.set(streamId, cached);
-      else unknown.add(streamId);
+      else unknown.push(streamId);
     }
-    if (unknown.size === 0) return heads;
-    for (const [streamId, head] of await streamHeads(this.sql, [...unknown])) {
+    if (unknown.length === 0) return heads;
+    for (const [streamId, head] of await streamHeads(this.sql, unknown)) {
       heads.set(streamId, head);
     }
     return heads;
