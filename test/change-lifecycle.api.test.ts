@@ -284,10 +284,8 @@ function describeLifecycle(
       expect(bobs.indexOf(byAlice.changeId)).toBeGreaterThanOrEqual(0);
       expect(bobs.indexOf(byAlice.changeId)).toBeLessThan(bobs.indexOf(byRoot.changeId));
       const first = (await waitingFor(KEYS.carol)).find((c) => c.changeId === byAlice.changeId);
-      expect(first).toMatchObject({
-        requestedBy: 'alice',
-        assessment: { route: 'peer-review', policyVersion: expect.any(String) },
-      });
+      expect(first).toMatchObject({ requestedBy: 'alice', assessment: { route: 'peer-review' } });
+      expect(first?.assessment).toHaveProperty('policyVersion');
       // Nobody waits for their own approval.
       expect(await ids(KEYS.root)).toContain(byAlice.changeId);
       expect(await ids(KEYS.root)).not.toContain(byRoot.changeId);
