@@ -413,6 +413,11 @@ function describeLifecycle(
       });
       expect(auditorWrites.status).toBe(403);
       expect(auditorWrites.contentType).toContain('application/problem+json');
+      expect((await app.call('GET', '/me', { key: KEYS.carol })).body).toEqual({
+        id: 'carol',
+        roles: ['approver', 'cab'],
+      });
+      expect((await app.call('GET', '/me')).status).toBe(401);
       expect((await app.call('GET', '/health')).status).toBe(200);
       const metrics = await app.call<string>('GET', '/metrics');
       expect(metrics.body).toContain('ledger_events_appended_total');
