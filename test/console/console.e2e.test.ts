@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { changeRequest } from '../support/change-requests';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { RunningApp } from '../support/running-app';
 import { launchChromium, newPage, screenshot, seriousViolations, signIn } from './support/browser';
-import { consoleKeysFile, PEOPLE, seed, type Seeded } from './support/seed';
+import { consoleKeysFile, PEOPLE, ReplayClock, seed, type Seeded } from './support/seed';
 
 /**
  * The console at /ui in headless Chromium against the real service on PostgreSQL: the three
@@ -14,23 +15,32 @@ import { consoleKeysFile, PEOPLE, seed, type Seeded } from './support/seed';
  * the service's OpenAPI document generates.
  */
 describe('web console in Chromium', () => {
-  let service: Awaited<ReturnType<typeof RunningApp.onFreshDatabase>>;
+  let database: TestDatabase;
+  let app: RunningApp;
   let browser: Browser;
   let seeded: Seeded;
   let url: string;
 
   beforeAll(async () => {
-    service = await RunningApp.onFreshDatabase('console', {
-      API_KEYS_FILE: consoleKeysFile(),
-      LEDGER_CHECKPOINT_SECONDS: '1',
-    });
-    url = service.app.baseUrl;
-    [browser, seeded] = await Promise.all([launchChromium(), seed(service.app)]);
+    database = await createTestDatabase('console');
+    const clock = new ReplayClock();
+    app = await RunningApp.start(
+      {
+        EVENT_STORE: 'postgres',
+        DATABASE_URL: database.connectionString,
+        API_KEYS_FILE: consoleKeysFile(),
+        LEDGER_CHECKPOINT_SECONDS: '1',
+      },
+      clock,
+    );
+    url = app.baseUrl;
+    [browser, seeded] = await Promise.all([launchChromium(), seed(app, clock)]);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await service?.close();
+    await app?.close();
+    await database?.drop();
   });
 
   async function signedIn(key: string): Promise<Page> {
@@ -71,7 +81,7 @@ describe('web console in Chromium', () => {
   it('a responder finds the deploy that broke checkout and records it as the cause', async () => {
     const page = await signedIn(PEOPLE.olga);
     await page.getByRole('link', { name: 'Checkout5xx on checkout' }).click();
-    const top = page.locator('tr.top');
+    const top = page.locator('tr.likeliest');
     await shows(top, seeded.culpritTitle);
     await shows(top, 'most likely');
     await shows(top, 'same-service');
@@ -90,7 +100,7 @@ describe('web console in Chromium', () => {
       .fill('pool of 50 exhausts the database connections');
     await page.getByRole('button', { name: 'Record cause' }).click();
     await shows(page.getByRole('status').filter({ hasText: 'Cause recorded by' }), 'olga');
-    const alert = await service.app.call<{ cause: { changeId: string; recordedBy: string } }>(
+    const alert = await app.call<{ cause: { changeId: string; recordedBy: string } }>(
       'GET',
       `/alerts/${seeded.alertStream}`,
       { key: PEOPLE.audrey },
@@ -114,7 +124,7 @@ describe('web console in Chromium', () => {
     await decide.getByLabel(/Comment/).fill('certificates checked on staging');
     await decide.getByRole('button', { name: 'Approve' }).click();
     await shows(decide.getByRole('status'), 'now approved');
-    const view = await service.app.call<{
+    const view = await app.call<{
       status: string;
       approvals: Array<{ principal: string }>;
     }>('GET', `/changes/${seeded.awaiting}`, { key: PEOPLE.audrey });
@@ -142,7 +152,7 @@ describe('web console in Chromium', () => {
         'ChangeDeployed',
       ]),
     );
-    const trail = await service.app.call<Array<{ hash: string }>>(
+    const trail = await app.call<Array<{ hash: string }>>(
       'GET',
       `/changes/${seeded.culprit}/events`,
       { key: PEOPLE.audrey },
@@ -195,7 +205,7 @@ describe('web console in Chromium', () => {
       .getByText(/Nothing is waiting for you|Queue/)
       .first()
       .waitFor();
-    const created = await service.app.call<{ changeId: string }>('POST', '/changes', {
+    const created = await app.call<{ changeId: string }>('POST', '/changes', {
       key: PEOPLE.alice,
       body: changeRequest({
         title: 'Arrived while the page was open',
@@ -208,7 +218,7 @@ describe('web console in Chromium', () => {
   });
 
   it('uses API types generated from the OpenAPI document the service serves', async () => {
-    const document = await service.app.call<object>('GET', '/docs/json');
+    const document = await app.call<object>('GET', '/docs/json');
     const scratch = mkdtempSync(join(tmpdir(), 'change-ledger-api-types-'));
     writeFileSync(join(scratch, 'openapi.json'), JSON.stringify(document.body));
     const bin = (name: string) => join('node_modules', '.bin', name);

@@ -39,7 +39,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const current = route.path.startsWith('/changes/') ? '/changes' : route.path;
   return (
     <>
-      <header className="top">
+      <header className="masthead">
         <a className="brand" href={href('/incidents')}>
           change-ledger
         </a>

@@ -45,7 +45,10 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map((v) => {
+      const where = v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`);
+      return `${v.id} (${v.impact}) at ${where.join('; ')}`;
+    });
 }
 
 /** With SCREENSHOTS_DIR set (npm run screenshots), each page is saved there for the README. */

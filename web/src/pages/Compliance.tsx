@@ -14,6 +14,8 @@ type Report = Schemas['ComplianceReportDto'];
 
 const DAY = 86_400_000;
 
+const rounded = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
+
 function bars(title: string, entries: Array<[string, number | null]>, unit = ''): EChartsOption {
   return {
     title: { text: title, textStyle: { fontSize: 14, color: '#111827' } },
@@ -28,9 +30,32 @@ function bars(title: string, entries: Array<[string, number | null]>, unit = '')
     series: [
       {
         type: 'bar',
-        data: entries.map(([, value]) => value),
+        data: entries.map(([, value]) => rounded(value)),
         itemStyle: { color: '#1d4ed8' },
         label: { show: true, position: 'top', color: '#111827' },
+      },
+    ],
+  };
+}
+
+/** Rule names are long: one bar per line. */
+function findingBars(entries: Array<[string, number]>): EChartsOption {
+  return {
+    title: { text: 'Findings by rule', textStyle: { fontSize: 14, color: '#111827' } },
+    tooltip: {},
+    grid: { left: 220, right: 30, top: 40, bottom: 30 },
+    yAxis: {
+      type: 'category',
+      data: entries.map(([name]) => name),
+      axisLabel: { color: '#1f2937' },
+    },
+    xAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        type: 'bar',
+        data: entries.map(([, value]) => value),
+        itemStyle: { color: '#b91c1c' },
+        label: { show: true, position: 'right', color: '#111827' },
       },
     ],
   };
@@ -192,10 +217,7 @@ function ReportCharts({ report }: { report: Report }) {
         ],
         '%',
       ),
-      findings: bars(
-        'Findings by rule',
-        Object.entries(report.findingsByRule).filter(([, n]) => n > 0),
-      ),
+      findings: findingBars(Object.entries(report.findingsByRule).filter(([, n]) => n > 0)),
     }),
     [report],
   );

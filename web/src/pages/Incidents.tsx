@@ -72,7 +72,10 @@ export function Incidents({ params }: { params: URLSearchParams }) {
               </li>
             ))}
           </ul>
-          <AskForm question={question} />
+          <AskForm
+            key={question ? `${question.service}@${question.at}` : 'none'}
+            question={question}
+          />
         </section>
         <section className="main-column" aria-label="What changed">
           <ProblemNotice problem={alert.problem} />
@@ -299,7 +302,7 @@ function SuspectRow({
   const [open, setOpen] = useState(false);
   return (
     <>
-      <tr className={top ? 'top' : undefined}>
+      <tr className={top ? 'likeliest' : undefined}>
         <td>{rank}</td>
         <td>
           {s.changeId ? (
@@ -323,7 +326,7 @@ function SuspectRow({
           {s.unplanned ? 'unplanned, ' : ''}
           {s.status}
         </td>
-        <td>{s.minutesBefore} min</td>
+        <td>{Math.round(s.minutesBefore)} min</td>
         <td>{s.score.toFixed(3)}</td>
         <td className="meta">
           proximity {s.factors.proximity} · relation {s.factors.relation} · risk {s.factors.risk} ·
