@@ -10,7 +10,9 @@ import { createApp } from '../src/create-app';
  */
 export async function openApiDocument(): Promise<unknown> {
   const dataDir = mkdtempSync(join(tmpdir(), 'change-ledger-openapi-'));
-  const app = await createApp(loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error' }));
+  const app = await createApp(
+    loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error' }),
+  );
   try {
     const response = await app.getHttpAdapter().getInstance().inject({ url: '/docs/json' });
     return response.json();

@@ -41,6 +41,9 @@ export async function answer<T>(
   const problem =
     typeof error === 'object' && error !== null
       ? (error as Problem)
-      : { status: response.status, detail: String(error ?? response.statusText) };
+      : {
+          status: response.status,
+          detail: typeof error === 'string' ? error : response.statusText,
+        };
   throw new ProblemError({ ...problem, status: response.status });
 }

@@ -12,7 +12,8 @@ type RecordedEvent = Schemas['RecordedEventDto'];
 
 /** One line of the lifecycle per event, in the words of the ledger's event. */
 function describe(event: RecordedEvent): string {
-  const d = event.data as Record<string, unknown>;
+  // The fields read here are plain values in every version of these events.
+  const d = event.data as Record<string, string | number | boolean | undefined>;
   switch (event.type) {
     case 'RiskAssessed':
       return `risk ${String(d.level)}, route ${String(d.route)}`;

@@ -46,7 +46,7 @@ export function Delivery({ params }: { params: URLSearchParams }) {
   const { api, ledgerSize } = useSignedIn();
   const service = params.get('service') || undefined;
   const team = params.get('team') || undefined;
-  const bucket = (params.get('bucket') === 'day' ? 'day' : 'week') as 'day' | 'week';
+  const bucket = params.get('bucket') === 'day' ? 'day' : 'week';
   const metrics = useLoad(
     () => answer(api.GET('/delivery/metrics', { params: { query: { service, team, bucket } } })),
     [api, service, team, bucket, ledgerSize],

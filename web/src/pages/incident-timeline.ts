@@ -157,7 +157,7 @@ export function timelineOption(input: TimelineInput): EChartsOption {
         data: rollbacks,
       },
     ],
-  } as EChartsOption;
+  };
 }
 
 function escape(text: string): string {
