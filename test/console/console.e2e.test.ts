@@ -137,6 +137,7 @@ describe('web console in Chromium', () => {
     await shows(refusal, 'self-approval');
     await shows(refusal, 'rita requested it');
     await accessible(page);
+    await screenshot(page, 'refusal');
   });
 
   it('shows a change: its lifecycle, the trail with hashes, the verification, the evidence', async () => {
@@ -196,6 +197,20 @@ describe('web console in Chromium', () => {
     await shows(page.locator('.figures'), /Deployments\s*[1-9]/);
     await accessible(page);
     await screenshot(page, 'delivery');
+  });
+
+  it('lists changes by service and status, each opening its record', async () => {
+    const page = await signedIn(PEOPLE.bob);
+    await page.getByRole('link', { name: 'Changes' }).click();
+    await page.getByLabel('Service').fill('checkout');
+    await page.getByLabel('Status').selectOption('deployed');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('link', { name: seeded.culpritTitle }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await accessible(page);
+    await screenshot(page, 'changes');
+    await page.getByRole('link', { name: seeded.culpritTitle }).click();
+    await page.getByRole('heading', { name: /Raise checkout connection pool/ }).waitFor();
   });
 
   it('follows the ledger: a page shows what was recorded after it opened', async () => {

@@ -55,7 +55,9 @@ export function ChangeSummary({ change }: { change: Schemas['ChangeViewDto'] }) 
               `, ${assessment.requiredCabApprovals} from the CAB`}{' '}
             · routed by {assessment.routedBy} · policy version{' '}
             <code title={assessment.policyVersion}>{assessment.policyVersion.slice(0, 19)}</code>
-            {assessment.approvalDueBy && ` · approvals due ${when(assessment.approvalDueBy)}`}
+            {assessment.approvalDueBy &&
+              (change.status === 'awaiting-approval' || change.status === 'deferred') &&
+              ` · approvals due ${when(assessment.approvalDueBy)}`}
           </p>
           <table>
             <caption>Risk factors</caption>

@@ -1,5 +1,29 @@
 import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts';
+import type { EChartsOption } from 'echarts';
+import { BarChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  GridComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+// Only what the console draws goes into its bundle.
+echarts.use([
+  BarChart,
+  CustomChart,
+  LineChart,
+  ScatterChart,
+  GridComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  SVGRenderer,
+]);
 
 /** One Apache ECharts chart; `label` describes it to screen readers. */
 export function Chart({
@@ -7,12 +31,12 @@ export function Chart({
   label,
   height = 280,
 }: {
-  option: echarts.EChartsOption;
+  option: EChartsOption;
   label: string;
   height?: number;
 }) {
   const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<echarts.EChartsType | null>(null);
   useEffect(() => {
     if (element.current === null) return;
     const instance = echarts.init(element.current, undefined, { renderer: 'svg' });
