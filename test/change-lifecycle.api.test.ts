@@ -286,6 +286,10 @@ function describeLifecycle(
       const first = (await waitingFor(KEYS.carol)).find((c) => c.changeId === byAlice.changeId);
       expect(first).toMatchObject({ requestedBy: 'alice', assessment: { route: 'peer-review' } });
       expect(first?.assessment).toHaveProperty('policyVersion');
+      const firstPage = await app.call<Waiting>('GET', '/changes/awaiting-my-approval', {
+        key: KEYS.carol,
+      });
+      expect(firstPage.body.items.length).toBeGreaterThan(0); // 50 at most by default
       // Nobody waits for their own approval.
       expect(await ids(KEYS.root)).toContain(byAlice.changeId);
       expect(await ids(KEYS.root)).not.toContain(byRoot.changeId);

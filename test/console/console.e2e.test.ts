@@ -239,17 +239,13 @@ describe('web console in Chromium', () => {
     const bin = (name: string) => join('node_modules', '.bin', name);
     execFileSync(
       bin('openapi-typescript'),
-      [join(scratch, 'openapi.json'), '-o', join(scratch, 'schema.d.ts')],
+      [join(scratch, 'openapi.json'), '-o', join(scratch, 'schema.ts')],
       { stdio: 'pipe' },
     );
-    const generated = execFileSync(
-      bin('prettier'),
-      ['--stdin-filepath', 'web/src/api/schema.d.ts'],
-      {
-        input: readFileSync(join(scratch, 'schema.d.ts')),
-      },
-    ).toString();
+    const generated = execFileSync(bin('prettier'), ['--stdin-filepath', 'web/src/api/schema.ts'], {
+      input: readFileSync(join(scratch, 'schema.ts')),
+    }).toString();
     // Out of date? npm run api:types
-    expect(readFileSync('web/src/api/schema.d.ts', 'utf8')).toBe(generated);
+    expect(readFileSync('web/src/api/schema.ts', 'utf8')).toBe(generated);
   });
 });

@@ -1,24 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { answer } from '../api/client';
+import { pathsChangesGetParametersQueryStatusValues } from '../api/schema';
 import { ProblemNotice } from '../components/ProblemNotice';
 import { when } from '../format';
 import { useLoad } from '../load';
 import { href, navigate } from '../route';
 import { useSignedIn } from '../session-context';
 
-const STATUSES = [
-  'awaiting-approval',
-  'deferred',
-  'approved',
-  'scheduled',
-  'deploying',
-  'deployed',
-  'verified',
-  'rolled-back',
-  'closed',
-  'rejected',
-  'cancelled',
-] as const;
+// Every status the API filters by (from its OpenAPI document) but the "none" of a change not requested.
+const STATUSES = pathsChangesGetParametersQueryStatusValues.filter((s) => s !== 'none');
 
 type Status = (typeof STATUSES)[number];
 

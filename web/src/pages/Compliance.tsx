@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { EChartsOption } from 'echarts';
 import { answer, type Problem, type Schemas } from '../api/client';
+import { pathsComplianceFindingsGetParametersQueryRuleValues } from '../api/schema';
 import { Chart } from '../components/Chart';
 import { ProblemNotice } from '../components/ProblemNotice';
 import { progressText, saveStream, type Progress } from '../download';
@@ -146,7 +147,6 @@ function PeriodForm(props: { from: string; to: string; service?: string; rule?: 
   const [to, setTo] = useState(localInput(new Date(props.to)));
   const [service, setService] = useState(props.service ?? '');
   const [rule, setRule] = useState<string>(props.rule ?? '');
-  const { data: rules } = useRules();
   function apply(event: FormEvent) {
     event.preventDefault();
     navigate('/compliance', {
@@ -177,20 +177,13 @@ function PeriodForm(props: { from: string; to: string; service?: string; rule?: 
       <label htmlFor="period-rule">Finding rule</label>
       <select id="period-rule" value={rule} onChange={(e) => setRule(e.target.value)}>
         <option value="">every rule</option>
-        {rules.map((r) => (
+        {pathsComplianceFindingsGetParametersQueryRuleValues.map((r) => (
           <option key={r}>{r}</option>
         ))}
       </select>
       <button type="submit">Show</button>
     </form>
   );
-}
-
-/** The rules the report lists (all of them, zero or not): the filter's choices. */
-function useRules(): { data: string[] } {
-  const { api } = useSignedIn();
-  const report = useLoad(() => answer(api.GET('/compliance/report')), [api]);
-  return { data: Object.keys(report.data?.findingsByRule ?? {}).sort() };
 }
 
 function ReportCharts({ report }: { report: Report }) {

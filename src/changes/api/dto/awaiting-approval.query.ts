@@ -1,13 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min, IsOptional } from 'class-validator';
+import { PickType } from '@nestjs/swagger';
+import { ListChangesQuery } from './list-changes.query';
 
-export class AwaitingApprovalQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-}
+/** A page of the approver's queue: as many as a page of the change list. */
+export class AwaitingApprovalQuery extends PickType(ListChangesQuery, ['limit'] as const) {}

@@ -7978,3 +7978,256 @@ export interface operations {
     };
   };
 }
+type FlattenedDeepRequired<T> = {
+  [K in keyof T]-?: FlattenedDeepRequired<
+    T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]
+  >;
+};
+type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
+  ? Readonly<Exclude<T, undefined>>
+  : Readonly<Exclude<T, undefined>[]>;
+export const pathsChangesGetParametersQueryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/changes']['get']['parameters']['query']['status']
+> = [
+  'none',
+  'awaiting-approval',
+  'deferred',
+  'approved',
+  'rejected',
+  'scheduled',
+  'deploying',
+  'deployed',
+  'verified',
+  'rolled-back',
+  'closed',
+  'cancelled',
+];
+export const pathsChangesGetParametersQueryTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/changes']['get']['parameters']['query']['type']
+> = ['standard', 'preapproved', 'normal', 'emergency'];
+export const pathsComplianceChangesGetParametersQueryFormatValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/compliance/changes']['get']['parameters']['query']['format']
+> = ['json', 'csv'];
+export const pathsComplianceChangesGetParametersQueryFindingValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/compliance/changes']['get']['parameters']['query']['finding']
+> = [
+  'self-approval-attempt',
+  'self-review-attempt',
+  'deploy-without-approved-change',
+  'deploy-before-approval',
+  'deploy-outside-window',
+  'emergency-review-overdue',
+  'missing-rollback-plan',
+  'rollback-failed',
+  'rollback-slower-than-plan',
+  'template-bypass-attempt',
+  'deploy-in-freeze',
+  'deploy-after-halt-attempt',
+  'deployed-artifact-not-approved',
+  'emergency-ticket-overdue',
+  'emergency-postmortem-overdue',
+];
+export const pathsComplianceFindingsGetParametersQueryFormatValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/compliance/findings']['get']['parameters']['query']['format']
+> = ['json', 'csv'];
+export const pathsComplianceFindingsGetParametersQueryRuleValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/compliance/findings']['get']['parameters']['query']['rule']
+> = [
+  'self-approval-attempt',
+  'self-review-attempt',
+  'deploy-without-approved-change',
+  'deploy-before-approval',
+  'deploy-outside-window',
+  'emergency-review-overdue',
+  'missing-rollback-plan',
+  'rollback-failed',
+  'rollback-slower-than-plan',
+  'template-bypass-attempt',
+  'deploy-in-freeze',
+  'deploy-after-halt-attempt',
+  'deployed-artifact-not-approved',
+  'emergency-ticket-overdue',
+  'emergency-postmortem-overdue',
+];
+export const pathsComplianceReportGetParametersQueryFormatValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/compliance/report']['get']['parameters']['query']['format']
+> = ['json', 'csv'];
+export const pathsIngestFormatPostParametersPathFormatValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/ingest/{format}']['post']['parameters']['path']['format']
+> = ['cdevents', 'alertmanager', 'generic'];
+export const pathsAlertsGetParametersQueryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/alerts']['get']['parameters']['query']['status']
+> = ['firing', 'resolved'];
+export const pathsDeliveryMetricsGetParametersQueryBucketValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/delivery/metrics']['get']['parameters']['query']['bucket']
+> = ['day', 'week'];
+export const levelOutcomesDtoLevelValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LevelOutcomesDto']['level']
+> = ['low', 'medium', 'high'];
+export const principalDtoRolesValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['PrincipalDto']['roles']
+> = ['requester', 'approver', 'cab', 'deployer', 'ingest', 'auditor', 'admin'];
+export const requestChangeDtoTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RequestChangeDto']['type']
+> = ['standard', 'preapproved', 'normal', 'emergency'];
+export const requestChangeDtoCategoryValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RequestChangeDto']['category']
+> = ['hardware', 'software-config', 'application', 'data', 'traffic'];
+export const requestChangeDtoBlastRadiusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RequestChangeDto']['blastRadius']
+> = ['low', 'medium', 'high'];
+export const changeCommandResultDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ChangeCommandResultDto']['status']
+> = [
+  'none',
+  'awaiting-approval',
+  'deferred',
+  'approved',
+  'rejected',
+  'scheduled',
+  'deploying',
+  'deployed',
+  'verified',
+  'rolled-back',
+  'closed',
+  'cancelled',
+];
+export const amendChangeDtoCategoryValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['AmendChangeDto']['category']
+> = ['hardware', 'software-config', 'application', 'data', 'traffic'];
+export const amendChangeDtoBlastRadiusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['AmendChangeDto']['blastRadius']
+> = ['low', 'medium', 'high'];
+export const gateResultDtoVerdictValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['GateResultDto']['verdict']
+> = ['pass', 'fail'];
+export const recordReviewDtoReviewKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RecordReviewDto']['reviewKind']
+> = ['post-implementation', 'post-mortem'];
+export const closeChangeDtoOutcomeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CloseChangeDto']['outcome']
+> = ['successful', 'successful-with-issues', 'failed', 'rolled-back'];
+export const changeSummaryDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ChangeSummaryDto']['status']
+> = [
+  'none',
+  'awaiting-approval',
+  'deferred',
+  'approved',
+  'rejected',
+  'scheduled',
+  'deploying',
+  'deployed',
+  'verified',
+  'rolled-back',
+  'closed',
+  'cancelled',
+];
+export const awaitingApprovalDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['AwaitingApprovalDto']['status']
+> = [
+  'none',
+  'awaiting-approval',
+  'deferred',
+  'approved',
+  'rejected',
+  'scheduled',
+  'deploying',
+  'deployed',
+  'verified',
+  'rolled-back',
+  'closed',
+  'cancelled',
+];
+export const changeViewDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ChangeViewDto']['status']
+> = [
+  'none',
+  'awaiting-approval',
+  'deferred',
+  'approved',
+  'rejected',
+  'scheduled',
+  'deploying',
+  'deployed',
+  'verified',
+  'rolled-back',
+  'closed',
+  'cancelled',
+];
+export const conflictDtoKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ConflictDto']['kind']
+> = ['same-service', 'dependency', 'freeze', 'blackout'];
+export const conflictDtoActionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ConflictDto']['action']
+> = ['warn', 'refuse'];
+export const completenessDtoMissingValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CompletenessDto']['missing']
+> = ['justification', 'rollbackPlan', 'testPlan', 'approvals'];
+export const findingDtoRuleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['FindingDto']['rule']
+> = [
+  'self-approval-attempt',
+  'self-review-attempt',
+  'deploy-without-approved-change',
+  'deploy-before-approval',
+  'deploy-outside-window',
+  'emergency-review-overdue',
+  'missing-rollback-plan',
+  'rollback-failed',
+  'rollback-slower-than-plan',
+  'template-bypass-attempt',
+  'deploy-in-freeze',
+  'deploy-after-halt-attempt',
+  'deployed-artifact-not-approved',
+  'emergency-ticket-overdue',
+  'emergency-postmortem-overdue',
+];
+export const complianceChangeDtoTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ComplianceChangeDto']['type']
+> = ['standard', 'preapproved', 'normal', 'emergency'];
+export const complianceChangeDtoRouteValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ComplianceChangeDto']['route']
+> = ['automatic', 'peer-review', 'cab', 'emergency'];
+export const brokenLinkDtoReasonValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['BrokenLinkDto']['reason']
+> = ['hash-mismatch', 'broken-link', 'revision-gap', 'revision-out-of-order', 'wrong-stream'];
+export const leafDifferenceDtoReasonValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LeafDifferenceDto']['reason']
+> = ['edited', 'replaced', 'missing'];
+export const checkpointProblemDtoReasonValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CheckpointProblemDto']['reason']
+> = ['signature', 'root-mismatch', 'beyond-log'];
+export const registerServiceDtoTierValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RegisterServiceDto']['tier']
+> = [1, 2, 3, 4];
+export const serviceDtoTierValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ServiceDto']['tier']
+> = [1, 2, 3, 4];
+export const serviceFieldsDtoTierValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ServiceFieldsDto']['tier']
+> = [1, 2, 3, 4];
+export const relatedServiceDtoTierValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RelatedServiceDto']['tier']
+> = [1, 2, 3, 4];
+export const serviceGraphDtoDirectionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ServiceGraphDto']['direction']
+> = ['upstream', 'downstream'];
+export const suspectDtoRiskLevelValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SuspectDto']['riskLevel']
+> = ['low', 'medium', 'high'];
+export const suspectDtoRelationValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SuspectDto']['relation']
+> = ['same-service', 'dependency'];
+export const suspectDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SuspectDto']['status']
+> = ['rolling-out', 'deployed', 'rolled-back'];
+export const alertSummaryDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['AlertSummaryDto']['status']
+> = ['firing', 'resolved'];
+export const alertDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['AlertDto']['status']
+> = ['firing', 'resolved'];
+export const deliveryMetricsDtoBucketValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DeliveryMetricsDto']['bucket']
+> = ['day', 'week'];
