@@ -79,7 +79,8 @@ export function Compliance({ params }: { params: URLSearchParams }) {
     () => answer(api.GET('/compliance/findings', { params: { query: { ...period, rule } } })),
     [api, from, to, service, rule, ledgerSize],
   );
-  const verification = useLoad(() => answer(api.GET('/ledger/verify')), [api, ledgerSize]);
+  // Verifying reads the whole log: once per visit, and again on request, not at every event.
+  const verification = useLoad(() => answer(api.GET('/ledger/verify')), [api]);
 
   return (
     <>
@@ -102,7 +103,15 @@ export function Compliance({ params }: { params: URLSearchParams }) {
           )
         ) : (
           'Verifying the ledger…'
-        )}
+        )}{' '}
+        <button
+          type="button"
+          className="secondary"
+          onClick={verification.reload}
+          disabled={verification.loading}
+        >
+          Verify again
+        </button>
       </p>
       <ProblemNotice problem={verification.problem} />
       <ProblemNotice problem={report.problem} />
