@@ -422,6 +422,7 @@ function describeLifecycle(
         roles: ['approver', 'cab'],
       });
       expect((await app.call('GET', '/me')).status).toBe(401);
+      expect((await app.call('GET', '/auth/sign-in')).body).toEqual({ oidc: null });
       expect((await app.call('GET', '/health')).status).toBe(200);
       const metrics = await app.call<string>('GET', '/metrics');
       expect(metrics.body).toContain('ledger_events_appended_total');

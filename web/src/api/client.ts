@@ -18,9 +18,13 @@ export class ProblemError extends Error {
   }
 }
 
-/** The typed client of the service's own API (types generated from its OpenAPI document). */
-export function apiClient(credential: string) {
+/**
+ * The typed client of the service's own API (types generated from its OpenAPI document), with
+ * the credential on every call; without one, for the routes anyone may call.
+ */
+export function apiClient(credential?: string) {
   const client = createClient<paths>({ baseUrl: window.location.origin });
+  if (credential === undefined) return client;
   client.use({
     onRequest({ request }) {
       request.headers.set('Authorization', `Bearer ${credential}`);

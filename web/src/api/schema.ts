@@ -143,6 +143,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How to sign in: API keys, and the OpenID provider when configured */
+    get: operations['SignInOptionsController_options'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/changes': {
     parameters: {
       query?: never;
@@ -1063,6 +1080,19 @@ export interface components {
       /** @example bob */
       id: string;
       roles: ('requester' | 'approver' | 'cab' | 'deployer' | 'ingest' | 'auditor' | 'admin')[];
+    };
+    OidcSignInDto: {
+      /** @example https://login.example.com/realms/ops */
+      issuer: string;
+      /**
+       * @description The audience a token must be for
+       * @example change-ledger
+       */
+      audience: string;
+    };
+    SignInOptionsDto: {
+      /** @description Where to get an access token, when single sign-on is configured */
+      oidc?: components['schemas']['OidcSignInDto'] | null;
     };
     RollbackPlanDto: {
       /** @example error rate above 2% for 5 minutes */
@@ -2972,6 +3002,25 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SignInOptionsController_options: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignInOptionsDto'];
         };
       };
     };

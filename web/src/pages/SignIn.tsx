@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { answer, apiClient, type Problem } from '../api/client';
 import { ProblemNotice } from '../components/ProblemNotice';
 import { asProblem } from '../load';
@@ -12,6 +12,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const [credential, setCredential] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState<{ issuer: string; audience: string } | null>(null);
+  useEffect(() => {
+    // Anyone may ask how to sign in; without an answer, keys are still offered.
+    void answer(apiClient().GET('/auth/sign-in')).then(
+      (options) => setSso(options.oidc ?? null),
+      () => setSso(null),
+    );
+  }, []);
 
   async function signIn(event: FormEvent) {
     event.preventDefault();
@@ -50,6 +58,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         </button>
       </form>
       <ProblemNotice problem={problem} />
+      {sso && (
+        <p className="hint" role="note">
+          Single sign-on is on: sign in at <a href={sso.issuer}>{sso.issuer}</a> and paste the
+          access token it issues for <code>{sso.audience}</code>.
+        </p>
+      )}
       <p className="hint">
         Kept in this browser tab only (session storage); closing the tab signs you out. With single
         sign-on configured, paste an access token from your OpenID provider. Evaluation set-ups
