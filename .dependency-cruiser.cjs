@@ -8,7 +8,8 @@
 const LAYERS = [
   ['kernel', 'types'],
   ['common', 'config', 'sql', 'kafka'],
-  ['auth', 'http'],
+  ['http'],
+  ['auth'],
   ['observability'],
   ['ledger'],
   ['projections', 'outbox', 'verifier'],
@@ -16,7 +17,7 @@ const LAYERS = [
   ['policy'],
   ['changes'],
   ['compliance', 'incidents', 'ingest'],
-  ['delivery', 'evidence', 'storage', 'health'],
+  ['delivery', 'evidence', 'storage', 'health', 'console'],
 ];
 
 const folders = (names) => `^src/(${names.join('|')})/`;

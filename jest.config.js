@@ -28,6 +28,9 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/console/'],
     },
+    // The web console in headless Chromium (npm run build:ui first; scripts/test.sh does).
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/console/**/*.test.ts'] },
   ],
 };

@@ -1,5 +1,5 @@
 /**
- * Catch-up speed of every read model registered in src/projections/projections.ts, run as the
+ * Catch-up speed of every read model registered in src/read-models.ts, run as the
  * service runs them (one ProjectionRunner each, concurrently, over the real SQL event store),
  * against a baseline measured in the same run: reading the same feed page by page (readAll,
  * same page size) without projecting.

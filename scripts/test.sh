@@ -35,4 +35,8 @@ if [[ -z "${KAFKA_TEST_BROKERS:-}" ]]; then
   fi
 fi
 
+# The browser suites drive the console as built for /ui, in Debian's Chromium (.ci/run installs
+# it); build it from the sources of this checkout first.
+npm run --silent build:ui >/dev/null
+
 exec npx jest --ci "$@"

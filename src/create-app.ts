@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { Authenticator } from './auth/authenticator';
+import { serveConsole } from './console/serve-console';
 import type { Clock } from './common/clock';
 import type { AppConfig } from './config/config';
 import { ProblemDto } from './http/api-problems.decorator';
@@ -73,6 +74,7 @@ export async function createApp(config: AppConfig, clock?: Clock): Promise<NestF
     { extraModels: [ProblemDto] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  await serveConsole(app);
 
   app.enableShutdownHooks();
   await app.init();

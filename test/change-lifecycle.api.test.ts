@@ -260,6 +260,55 @@ function describeLifecycle(
       expect(view.body.status).toBe('awaiting-approval');
     });
 
+    it("lists the changes waiting for an approver's approval, oldest first, until they gave it", async () => {
+      type Waiting = {
+        items: Array<{ changeId: string; requestedBy: string; assessment: object }>;
+      };
+      const waitingFor = async (key: string) => {
+        const listed = await app.call<Waiting>('GET', '/changes/awaiting-my-approval?limit=200', {
+          key,
+        });
+        expect(listed.status).toBe(200);
+        return listed.body.items;
+      };
+      const ids = async (key: string) => (await waitingFor(key)).map((c) => c.changeId);
+      const byAlice = await request();
+      const byRoot = (
+        await app.call<CommandResult>('POST', '/changes', { key: KEYS.root, body: changeRequest() })
+      ).body;
+      // The catalog read model follows the ledger a few milliseconds behind.
+      for (let i = 0; i < 100 && !(await ids(KEYS.bob)).includes(byRoot.changeId); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const bobs = await ids(KEYS.bob);
+      expect(bobs.indexOf(byAlice.changeId)).toBeGreaterThanOrEqual(0);
+      expect(bobs.indexOf(byAlice.changeId)).toBeLessThan(bobs.indexOf(byRoot.changeId));
+      const first = (await waitingFor(KEYS.carol)).find((c) => c.changeId === byAlice.changeId);
+      expect(first).toMatchObject({ requestedBy: 'alice', assessment: { route: 'peer-review' } });
+      expect(first?.assessment).toHaveProperty('policyVersion');
+      const firstPage = await app.call<Waiting>('GET', '/changes/awaiting-my-approval', {
+        key: KEYS.carol,
+      });
+      expect(firstPage.body.items.length).toBeGreaterThan(0); // 50 at most by default
+      // Nobody waits for their own approval.
+      expect(await ids(KEYS.root)).toContain(byAlice.changeId);
+      expect(await ids(KEYS.root)).not.toContain(byRoot.changeId);
+
+      const approved = await app.call('POST', `/changes/${byAlice.changeId}/approvals`, {
+        key: KEYS.bob,
+        body: {},
+      });
+      expect(approved.status).toBe(200);
+      expect(await ids(KEYS.bob)).not.toContain(byAlice.changeId);
+      expect(await ids(KEYS.carol)).not.toContain(byAlice.changeId);
+
+      expect(
+        (await app.call('GET', '/changes/awaiting-my-approval', { key: KEYS.alice })).status,
+      ).toBe(403);
+      const bad = await app.call('GET', '/changes/awaiting-my-approval?limit=0', { key: KEYS.bob });
+      expect(bad.status).toBe(400);
+    });
+
     it('answers a retried request with the same Idempotency-Key with what the first recorded', async () => {
       const headers = { 'idempotency-key': `req-${Date.now()}` };
       // A retry repeats the request exactly: the same body to the same route.
@@ -368,6 +417,12 @@ function describeLifecycle(
       });
       expect(auditorWrites.status).toBe(403);
       expect(auditorWrites.contentType).toContain('application/problem+json');
+      expect((await app.call('GET', '/me', { key: KEYS.carol })).body).toEqual({
+        id: 'carol',
+        roles: ['approver', 'cab'],
+      });
+      expect((await app.call('GET', '/me')).status).toBe(401);
+      expect((await app.call('GET', '/auth/sign-in')).body).toEqual({ oidc: null });
       expect((await app.call('GET', '/health')).status).toBe(200);
       const metrics = await app.call<string>('GET', '/metrics');
       expect(metrics.body).toContain('ledger_events_appended_total');

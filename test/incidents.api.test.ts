@@ -476,6 +476,34 @@ describe('incident correlation: what changed before an alert (PostgreSQL)', () =
     expect(alert.body.suspects.map((s) => s.changeId)).toEqual([change.C2, change.C3, change.C5]);
   });
 
+  it('lists the latest alerts, on a service and in a status, without their suspects', async () => {
+    type Listed = { items: Array<{ alertId: string; service: string; status: string }> };
+    const payments = await app.call<Listed>('GET', '/alerts?service=payments', {
+      key: KEYS.audrey,
+    });
+    expect(payments.status).toBe(200);
+    expect(payments.body.items).toEqual([
+      expect.objectContaining({
+        alertId: `a1b2c3d4@${new Date(T0).toISOString()}`,
+        status: 'firing',
+      }),
+    ]);
+    expect(payments.body.items[0]).not.toHaveProperty('suspects');
+    const resolved = await app.call<Listed>('GET', '/alerts?service=Checkout&status=resolved', {
+      key: KEYS.audrey,
+    });
+    expect(resolved.body.items.map((a) => [a.alertId, a.status])).toEqual([[ALERT_ID, 'resolved']]);
+    const firing = await app.call<Listed>('GET', '/alerts?service=checkout&status=firing', {
+      key: KEYS.audrey,
+    });
+    expect(firing.body.items).toEqual([]);
+    const all = await app.call<Listed>('GET', '/alerts?limit=1', { key: KEYS.audrey });
+    expect(all.body.items).toHaveLength(1);
+    const bad = await app.call('GET', '/alerts?status=open', { key: KEYS.audrey });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'status' })]);
+  });
+
   it('keeps what it stored at fire time when a late deploy arrives; the live answer sees it', async () => {
     await deploy({ service: 'checkout', version: 'late', occurredAt: before(1) });
     expect((await getAlert()).body.suspects[0].changeId).toBe(change.C1);

@@ -89,6 +89,14 @@ describe('single sign-on with a real OpenID provider (oidc-provider)', () => {
     await dir?.remove();
   });
 
+  it('tells a sign-in screen where tokens come from, before anyone signed in', async () => {
+    const options = await app.call('GET', '/auth/sign-in');
+    expect(options).toMatchObject({
+      status: 200,
+      body: { oidc: { issuer: provider.issuer, audience: AUDIENCE } },
+    });
+  });
+
   it('signs a pipeline in by its token: principal from sub, roles through the mapping', async () => {
     const requester = await tokenFor(provider.issuer, 'Release-Manager');
     const created = await app.call<{ changeId: string }>('POST', '/changes', {

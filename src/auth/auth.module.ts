@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { API_KEY_REGISTRY, ApiKeyRegistry } from './api-key-registry';
+import { MeController } from './api/me.controller';
+import { SignInOptionsController } from './api/sign-in-options.controller';
 import { ApiKeyGuard } from './api-key.guard';
 import { Authenticator, OIDC_VERIFIER } from './authenticator';
 import { OidcTokenVerifier } from './oidc/oidc-token-verifier';
@@ -13,6 +15,7 @@ export const DEMO_API_KEYS_FILE = join(__dirname, '..', '..', 'config', 'demo-ap
 
 @Global()
 @Module({
+  controllers: [MeController, SignInOptionsController],
   providers: [
     {
       provide: API_KEY_REGISTRY,

@@ -1,11 +1,18 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRoles } from '../../auth/access.decorators';
+import type { Principal } from '../../kernel/principal';
 import { ApiProblems } from '../../http/api-problems.decorator';
 import { ReadModel } from '../../projections/read-model.decorator';
 import { changeCatalog } from '../read-model/change-catalog.projection';
 import { ChangeQueries } from '../application/change-queries';
 import { RecordedEventDto } from '../../ledger/recorded-event.dto';
-import { ChangeConflictsDto, ChangeViewDto } from './dto/change-responses.dto';
+import { AwaitingApprovalQuery } from './dto/awaiting-approval.query';
+import {
+  AwaitingApprovalListDto,
+  ChangeConflictsDto,
+  ChangeViewDto,
+} from './dto/change-responses.dto';
 import { ListChangesQuery } from './dto/list-changes.query';
 import { ChangeListDto } from './dto/change-list.dto';
 
@@ -28,6 +35,25 @@ export class ChangeQueriesController {
   @ApiOkResponse({ type: ChangeListDto })
   list(@Query() query: ListChangesQuery) {
     return this.queries.list(query);
+  }
+
+  @Get('awaiting-my-approval')
+  @RequireRoles('approver', 'cab')
+  @ReadModel(changeCatalog.name)
+  @ApiOperation({
+    summary: "Changes waiting for the caller's approval, oldest request first",
+    description:
+      'Open changes (awaiting approval or deferred) someone else requested, that the caller ' +
+      'has not approved yet and whose quorum still needs them (once enough approvers said ' +
+      'yes, only CAB members are waited for). Each with its request, assessment (route, risk ' +
+      'factors, policy version), approvals so far and SLA deadline.',
+  })
+  @ApiOkResponse({ type: AwaitingApprovalListDto })
+  awaitingMyApproval(
+    @Query() query: AwaitingApprovalQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.queries.awaitingApprovalBy(principal, query.limit);
   }
 
   @Get(':id')

@@ -10,6 +10,9 @@ import { EVENT_STORE, type EventStore } from '../../ledger/event-store';
 import type { RecordedEvent } from '../../ledger/ledger-event';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { listChanges, type ChangeListFilter } from '../read-model/list-changes';
+import { openForApproval, type OpenForApproval } from '../read-model/open-for-approval';
+import type { Principal } from '../../kernel/principal';
+import { awaitsApprovalFrom } from '../domain/awaits-approval-from';
 import { DomainError } from '../../kernel/domain-error';
 import { isExisting, toChangeView, type ChangeView } from './change-view';
 import type { TimeWindow } from '../domain/change-window';
@@ -77,6 +80,28 @@ export class ChangeQueries {
 
   list(filter: ChangeListFilter) {
     return listChanges(this.sql, filter);
+  }
+
+  /**
+   * The changes waiting for this approver, oldest first: the catalog names the open ones, each
+   * change's own stream says whether it still needs this principal's approval.
+   */
+  async awaitingApprovalBy(principal: Principal, limit: number) {
+    const waiting: Array<ChangeView & Pick<OpenForApproval, 'approvalOverdue'>> = [];
+    let after: OpenForApproval | null = null;
+    while (waiting.length < limit) {
+      const page = await openForApproval(this.sql, principal.id, after, limit);
+      for (const open of page) {
+        const { state, revision } = await loadChange(this.store, open.changeId);
+        if (isExisting(state) && awaitsApprovalFrom(state, principal)) {
+          waiting.push({ ...toChangeView(state, revision), approvalOverdue: open.approvalOverdue });
+          if (waiting.length === limit) break;
+        }
+      }
+      if (page.length < limit) break;
+      after = page[page.length - 1];
+    }
+    return { items: waiting };
   }
 }
 

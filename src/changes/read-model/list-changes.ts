@@ -63,7 +63,7 @@ function decodeCursor(cursor: string): [string, string] {
   throw new InvalidCursor('cursor is not one this API handed out');
 }
 
-const ISO = (column: string) =>
+export const ISO = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** Newest first, keyset-paginated so pages stay stable while changes keep arriving. */

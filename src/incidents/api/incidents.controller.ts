@@ -23,6 +23,8 @@ import { INCIDENT_CORRELATION } from '../read-model/incident-correlation.project
 import {
   AlertCauseResultDto,
   AlertDto,
+  AlertListDto,
+  AlertListQuery,
   RecordAlertCauseDto,
   WhatChangedDto,
   WhatChangedQuery,
@@ -64,6 +66,18 @@ export class IncidentsController {
       query.environment ?? null,
       query.limit,
     );
+  }
+
+  @Get('alerts')
+  @ReadModel(INCIDENT_CORRELATION)
+  @ApiOperation({ summary: 'The latest alerts, newest first, on a service or in a status' })
+  @ApiOkResponse({ type: AlertListDto })
+  alerts(@Query() query: AlertListQuery) {
+    return this.queries.alerts({
+      service: query.service?.trim().toLowerCase(),
+      status: query.status,
+      limit: query.limit,
+    });
   }
 
   @Get('alerts/:id')

@@ -2,7 +2,12 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { SQL_CLIENT, type SqlClient } from '../../sql/sql-client';
 import { withExplicitCause } from '../domain/alert-cause';
 import { windowStart, type WhatChangedQuestion } from '../domain/what-changed';
-import { findAlert } from '../read-model/alert-queries';
+import {
+  findAlert,
+  recentAlerts,
+  type AlertFilter,
+  type AlertSummary,
+} from '../read-model/alert-queries';
 import { whatChanged } from '../read-model/timeline-queries';
 import { candidateAlertStreams } from './alert-stream';
 
@@ -29,15 +34,24 @@ export class IncidentQueries {
   async alert(reference: string) {
     const alert = await findAlert(this.sql, candidateAlertStreams(reference));
     if (!alert) throw new NotFoundException(`no alert ${JSON.stringify(reference)} is known`);
-    const resolvedIn =
-      alert.resolvedAt === null
-        ? null
-        : (Date.parse(alert.resolvedAt) - Date.parse(alert.startsAt)) / 1000;
-    return {
-      ...alert,
-      status: alert.resolvedAt === null ? 'firing' : 'resolved',
-      secondsToResolve: resolvedIn,
-      suspects: withExplicitCause(alert.suspects, alert.cause),
-    };
+    return { ...withStatus(alert), suspects: withExplicitCause(alert.suspects, alert.cause) };
   }
+
+  /** The latest alerts, newest first, without their suspects. */
+  async alerts(filter: AlertFilter) {
+    const alerts = await recentAlerts(this.sql, filter);
+    return { items: alerts.map(withStatus) };
+  }
+}
+
+function withStatus<A extends AlertSummary>(alert: A) {
+  const resolvedIn =
+    alert.resolvedAt === null
+      ? null
+      : (Date.parse(alert.resolvedAt) - Date.parse(alert.startsAt)) / 1000;
+  return {
+    ...alert,
+    status: alert.resolvedAt === null ? 'firing' : 'resolved',
+    secondsToResolve: resolvedIn,
+  };
 }

@@ -42,25 +42,14 @@ interface AlertRow {
 
 const iso = (time: number | null) => (time === null ? null : new Date(time).toISOString());
 
-/** One alert of the incident correlation read model, found by any of its stream ids. */
-export async function findAlert(
-  sql: SqlClient,
-  streamIds: readonly string[],
-): Promise<StoredAlert | null> {
-  const [row] = await sql.query<AlertRow>(
-    `SELECT stream_id, alert_id, name, service, environment, severity, summary, url,
-            ${EPOCH_MS('starts_at')} AS starts_at, ${EPOCH_MS('resolved_at')} AS resolved_at,
-            window_hours, cause_recorded, cause_change_id, cause_note, cause_by,
-            ${EPOCH_MS('cause_at')} AS cause_at
-     FROM incident_alerts WHERE stream_id = ANY($1::text[])
-     ORDER BY array_position($1::text[], stream_id) LIMIT 1`,
-    [streamIds],
-  );
-  if (!row) return null;
-  const suspects = await sql.query<{ suspect: Suspect }>(
-    'SELECT suspect FROM incident_alert_suspects WHERE stream_id = $1 ORDER BY rank',
-    [row.stream_id],
-  );
+const ALERT_COLUMNS = `stream_id, alert_id, name, service, environment, severity, summary, url,
+  ${EPOCH_MS('starts_at')} AS starts_at, ${EPOCH_MS('resolved_at')} AS resolved_at,
+  window_hours, cause_recorded, cause_change_id, cause_note, cause_by,
+  ${EPOCH_MS('cause_at')} AS cause_at`;
+
+export type AlertSummary = Omit<StoredAlert, 'suspects'>;
+
+function toAlertSummary(row: AlertRow): AlertSummary {
   return {
     streamId: row.stream_id,
     alertId: row.alert_id,
@@ -82,6 +71,44 @@ export async function findAlert(
           at: iso(row.cause_at) as string,
         }
       : null,
-    suspects: suspects.map((s) => s.suspect),
   };
+}
+
+/** One alert of the incident correlation read model, found by any of its stream ids. */
+export async function findAlert(
+  sql: SqlClient,
+  streamIds: readonly string[],
+): Promise<StoredAlert | null> {
+  const [row] = await sql.query<AlertRow>(
+    `SELECT ${ALERT_COLUMNS}
+     FROM incident_alerts WHERE stream_id = ANY($1::text[])
+     ORDER BY array_position($1::text[], stream_id) LIMIT 1`,
+    [streamIds],
+  );
+  if (!row) return null;
+  const suspects = await sql.query<{ suspect: Suspect }>(
+    'SELECT suspect FROM incident_alert_suspects WHERE stream_id = $1 ORDER BY rank',
+    [row.stream_id],
+  );
+  return { ...toAlertSummary(row), suspects: suspects.map((s) => s.suspect) };
+}
+
+export interface AlertFilter {
+  readonly service?: string;
+  readonly status?: 'firing' | 'resolved';
+  readonly limit: number;
+}
+
+/** The latest alerts to fire, newest first, on a service and in a status if given. */
+export async function recentAlerts(sql: SqlClient, filter: AlertFilter): Promise<AlertSummary[]> {
+  const rows = await sql.query<AlertRow>(
+    `SELECT ${ALERT_COLUMNS}
+     FROM incident_alerts
+     WHERE ($1::text IS NULL OR service = $1)
+       AND ($2::text IS NULL OR (resolved_at IS NULL) = ($2 = 'firing'))
+     ORDER BY starts_at DESC, stream_id
+     LIMIT $3`,
+    [filter.service ?? null, filter.status ?? null, filter.limit],
+  );
+  return rows.map(toAlertSummary);
 }

@@ -82,3 +82,15 @@ export class ChangeConflictsDto {
   @ApiProperty({ type: ConflictWindowDto, nullable: true }) window!: ConflictWindowDto | null;
   @ApiProperty({ type: [ConflictDto] }) conflicts!: ConflictDto[];
 }
+
+class AwaitingApprovalDto extends ChangeViewDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the approvals are due (SLA)' })
+  approvalDueBy?: string;
+  @ApiProperty({ description: 'ApprovalOverdue was recorded for the current deadline' })
+  approvalOverdue!: boolean;
+}
+
+export class AwaitingApprovalListDto {
+  @ApiProperty({ type: [AwaitingApprovalDto], description: 'Oldest request first' })
+  items!: AwaitingApprovalDto[];
+}

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsIn,
   IsInt,
   IsISO8601,
   IsOptional,
@@ -152,7 +153,7 @@ export class AlertCauseResultDto {
   recorded!: boolean;
 }
 
-export class AlertDto {
+export class AlertSummaryDto {
   @ApiProperty() streamId!: string;
   @ApiProperty() alertId!: string;
   @ApiProperty() name!: string;
@@ -174,9 +175,38 @@ export class AlertDto {
     description: 'What a responder named as the cause; it overrides the heuristic',
   })
   cause!: AlertCauseDto | null;
+}
+
+export class AlertDto extends AlertSummaryDto {
   @ApiProperty({
     type: [SuspectDto],
     description: 'Stored when the alert fired; the named cause first (reason explicit-cause)',
   })
   suspects!: SuspectDto[];
+}
+
+export class AlertListDto {
+  @ApiProperty({ type: [AlertSummaryDto], description: 'Newest first' })
+  items!: AlertSummaryDto[];
+}
+
+export class AlertListQuery {
+  @ApiPropertyOptional({ example: 'checkout', description: 'Only alerts on this service' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  service?: string;
+
+  @ApiPropertyOptional({ enum: ['firing', 'resolved'] })
+  @IsOptional()
+  @IsIn(['firing', 'resolved'])
+  status?: 'firing' | 'resolved';
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
 }
