@@ -4,40 +4,6 @@
  */
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Readiness: the event store (and the read-model database) answers, and Kafka when it is configured */
-    get: operations['HealthController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Liveness: the process answers */
-    get: operations['HealthController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -98,26 +64,6 @@ export interface paths {
     };
     /** A policy version as it was recorded when it was loaded */
     get: operations['PolicyController_version'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/policy/calibration': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * How each risk level fared: changes, deployments, failures (to tune the weights)
-     * @description Changes requested in [from, to), by assessed risk level: how many deployed, and how many of those failed (rolled back, closed as failed, or an alert is attributed to them).
-     */
-    get: operations['PolicyController_calibration'];
     put?: never;
     post?: never;
     delete?: never;
@@ -479,6 +425,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/changes/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recompute a change's hash chain and report the first broken link */
+    get: operations['ChangeVerificationController_verifyChange'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/freezes': {
     parameters: {
       query?: never;
@@ -588,6 +551,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/policy/calibration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How each risk level fared: changes, deployments, failures (to tune the weights)
+     * @description Changes requested in [from, to), by assessed risk level: how many deployed, and how many of those failed (rolled back, closed as failed, or an alert is attributed to them).
+     */
+    get: operations['CalibrationController_calibration'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ingest/github': {
     parameters: {
       query?: never;
@@ -622,23 +605,6 @@ export interface paths {
      * @description CDEvents in CloudEvents structured (application/cloudevents+json) or binary mode (ce-* headers); a malformed message is refused with the field and reason.
      */
     post: operations['WebhooksController_ingest'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/changes/{id}/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Recompute a change's hash chain and report the first broken link */
-    get: operations['VerificationController_verifyChange'];
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -972,7 +938,7 @@ export interface paths {
     };
     /**
      * Deployment frequency, lead time, change failure rate, recovery time
-     * @description Per UTC day or ISO week, for one service, one team (the owner in the service catalog) or everything; the README (Delivery metrics) says exactly how each figure is computed.
+     * @description Per UTC day or ISO week, for one service, one team (the owner in the service catalog) or everything; docs/read-models.md (Delivery metrics) says exactly how each figure is computed.
      */
     get: operations['DeliveryController_metrics'];
     put?: never;
@@ -1023,6 +989,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness: the event store (and the read-model database) answers, and Kafka when it is configured */
+    get: operations['HealthController_ready'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness: the process answers */
+    get: operations['HealthController_live'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1053,28 +1053,6 @@ export interface components {
       /** @description Revision on the policy stream */
       revision: number;
       position: string;
-    };
-    CalibrationPeriodDto: {
-      from: string | null;
-      to: string | null;
-    };
-    LevelOutcomesDto: {
-      /** @enum {string} */
-      level: 'low' | 'medium' | 'high';
-      changes: number;
-      deployed: number;
-      /** @description Deployed and rolled back, closed as failed, or caused an alert */
-      failed: number;
-      rolledBack: number;
-      causedAlert: number;
-      /** @description failed / deployed */
-      failureRate: number | null;
-      meanScore: number | null;
-    };
-    CalibrationReportDto: {
-      period: components['schemas']['CalibrationPeriodDto'];
-      levels: components['schemas']['LevelOutcomesDto'][];
-      policyVersions: string[];
     };
     PrincipalDto: {
       /** @example bob */
@@ -1536,6 +1514,81 @@ export interface components {
       /** @description Opaque position in the global feed */
       position: string;
     };
+    BrokenLinkDto: {
+      /** @example change-6f1c2b9e-8d4a-4c1e-9f7a-2b3c4d5e6f70 */
+      streamId: string;
+      /** @example 3 */
+      revision: number;
+      /** @example 1042:17 */
+      position: string;
+      /** @enum {string} */
+      reason:
+        'hash-mismatch' | 'broken-link' | 'revision-gap' | 'revision-out-of-order' | 'wrong-stream';
+      /** @description The hash that should be there */
+      expectedHash: string;
+      /** @description The hash that is there */
+      foundHash: string;
+      expectedRevision?: number;
+    };
+    LeafEventDto: {
+      /** Format: uuid */
+      eventId: string;
+      streamId: string;
+      revision: number;
+      /** @description Envelope hash (recomputed, for the event found) */
+      hash: string;
+    };
+    LeafDifferenceDto: {
+      leafIndex: number;
+      /** @enum {string} */
+      reason: 'edited' | 'replaced' | 'missing';
+      /** @description What the tree recorded at this leaf */
+      expected: components['schemas']['LeafEventDto'];
+      /** @description What the feed holds there now */
+      found: components['schemas']['LeafEventDto'] | null;
+    };
+    CheckpointProblemDto: {
+      treeSize: number;
+      /** @enum {string} */
+      reason: 'signature' | 'root-mismatch' | 'beyond-log';
+      detail: string;
+      /** @description The difference lies in the leaves from here to treeSize */
+      leavesFrom: number;
+    };
+    TileDto: {
+      level: number;
+      index: number;
+    };
+    TreeVerdictDto: {
+      intact: boolean;
+      /** @description Leaves recomputed from the stored events */
+      leaves: number;
+      /** @description Leaves the stored tree holds */
+      treeSize: number;
+      /** @description Events the tree has not taken in yet */
+      pending: number;
+      /** @description Signed checkpoints checked */
+      checkpoints: number;
+      latestCheckpoint: number | null;
+      firstDifference?: components['schemas']['LeafDifferenceDto'];
+      checkpoint?: components['schemas']['CheckpointProblemDto'];
+      /** @description A stored tile the leaves do not give */
+      tile?: components['schemas']['TileDto'];
+    };
+    VerificationDto: {
+      /** @description True when every hash and link recomputes (and the tree holds) */
+      intact: boolean;
+      /** @description Events verified (before the break, if any) */
+      events?: number;
+      /** @description Streams seen (whole-log check) */
+      streams?: number;
+      /** @description Last position verified (whole-log check) */
+      lastPosition?: Record<string, never> | null;
+      /** @description The first broken link */
+      broken?: components['schemas']['BrokenLinkDto'];
+      /** @description Whole-log check: the Merkle tree recomputed and held against the signed checkpoints */
+      tree?: components['schemas']['TreeVerdictDto'];
+    };
     DeclareFreezeDto: {
       /** @example Payments database migration: nothing else touches payments */
       reason: string;
@@ -1766,86 +1819,33 @@ export interface components {
         [key: string]: number;
       };
     };
+    CalibrationPeriodDto: {
+      from: string | null;
+      to: string | null;
+    };
+    LevelOutcomesDto: {
+      /** @enum {string} */
+      level: 'low' | 'medium' | 'high';
+      changes: number;
+      deployed: number;
+      /** @description Deployed and rolled back, closed as failed, or caused an alert */
+      failed: number;
+      rolledBack: number;
+      causedAlert: number;
+      /** @description failed / deployed */
+      failureRate: number | null;
+      meanScore: number | null;
+    };
+    CalibrationReportDto: {
+      period: components['schemas']['CalibrationPeriodDto'];
+      levels: components['schemas']['LevelOutcomesDto'][];
+      policyVersions: string[];
+    };
     IngestReceiptDto: {
       /** @description Ledger events newly written */
       recorded: number;
       /** @description Observations already in the ledger (a redelivery): nothing written */
       alreadyRecorded: number;
-    };
-    BrokenLinkDto: {
-      /** @example change-6f1c2b9e-8d4a-4c1e-9f7a-2b3c4d5e6f70 */
-      streamId: string;
-      /** @example 3 */
-      revision: number;
-      /** @example 1042:17 */
-      position: string;
-      /** @enum {string} */
-      reason:
-        'hash-mismatch' | 'broken-link' | 'revision-gap' | 'revision-out-of-order' | 'wrong-stream';
-      /** @description The hash that should be there */
-      expectedHash: string;
-      /** @description The hash that is there */
-      foundHash: string;
-      expectedRevision?: number;
-    };
-    LeafEventDto: {
-      /** Format: uuid */
-      eventId: string;
-      streamId: string;
-      revision: number;
-      /** @description Envelope hash (recomputed, for the event found) */
-      hash: string;
-    };
-    LeafDifferenceDto: {
-      leafIndex: number;
-      /** @enum {string} */
-      reason: 'edited' | 'replaced' | 'missing';
-      /** @description What the tree recorded at this leaf */
-      expected: components['schemas']['LeafEventDto'];
-      /** @description What the feed holds there now */
-      found: components['schemas']['LeafEventDto'] | null;
-    };
-    CheckpointProblemDto: {
-      treeSize: number;
-      /** @enum {string} */
-      reason: 'signature' | 'root-mismatch' | 'beyond-log';
-      detail: string;
-      /** @description The difference lies in the leaves from here to treeSize */
-      leavesFrom: number;
-    };
-    TileDto: {
-      level: number;
-      index: number;
-    };
-    TreeVerdictDto: {
-      intact: boolean;
-      /** @description Leaves recomputed from the stored events */
-      leaves: number;
-      /** @description Leaves the stored tree holds */
-      treeSize: number;
-      /** @description Events the tree has not taken in yet */
-      pending: number;
-      /** @description Signed checkpoints checked */
-      checkpoints: number;
-      latestCheckpoint: number | null;
-      firstDifference?: components['schemas']['LeafDifferenceDto'];
-      checkpoint?: components['schemas']['CheckpointProblemDto'];
-      /** @description A stored tile the leaves do not give */
-      tile?: components['schemas']['TileDto'];
-    };
-    VerificationDto: {
-      /** @description True when every hash and link recomputes (and the tree holds) */
-      intact: boolean;
-      /** @description Events verified (before the break, if any) */
-      events?: number;
-      /** @description Streams seen (whole-log check) */
-      streams?: number;
-      /** @description Last position verified (whole-log check) */
-      lastPosition?: Record<string, never> | null;
-      /** @description The first broken link */
-      broken?: components['schemas']['BrokenLinkDto'];
-      /** @description Whole-log check: the Merkle tree recomputed and held against the signed checkpoints */
-      tree?: components['schemas']['TreeVerdictDto'];
     };
     InclusionProofDto: {
       /** Format: uuid */
@@ -2286,246 +2286,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The Health Check is successful */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example ok */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-      /**
-       * @description Not ready: the same body, naming the dependency that is down and why
-       *
-       *     The Health Check is not successful
-       */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example error */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       },
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-  };
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The Health Check is successful */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example ok */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-      /** @description The Health Check is not successful */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example error */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       },
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-  };
   MetricsController_scrape: {
     parameters: {
       query?: never;
@@ -2743,102 +2503,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PolicyInForceDto'];
-        };
-      };
-      /** @description Invalid input: every offending field with its reason */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing or unknown API key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The key lacks the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description No such change, event, checkpoint or tree size */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The change is in a state that does not allow this, or a concurrent write won (retry) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description A rule refused it (self-approval, outside the window, …) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The store is unavailable (retry after Retry-After, with the same Idempotency-Key) */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  PolicyController_calibration: {
-    parameters: {
-      query?: {
-        /** @description Requested at or after */
-        from?: string;
-        /** @description Requested before */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CalibrationReportDto'];
         };
       };
       /** @description Invalid input: every offending field with its reason */
@@ -4910,6 +4574,99 @@ export interface operations {
       };
     };
   };
+  ChangeVerificationController_verifyChange: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VerificationDto'];
+        };
+      };
+      /** @description Invalid input: every offending field with its reason */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing or unknown API key */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The key lacks the role this needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such change, event, checkpoint or tree size */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The change is in a state that does not allow this, or a concurrent write won (retry) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A rule refused it (self-approval, outside the window, …) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unavailable (retry after Retry-After, with the same Idempotency-Key) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   FreezesController_list: {
     parameters: {
       query?: {
@@ -5630,6 +5387,102 @@ export interface operations {
       };
     };
   };
+  CalibrationController_calibration: {
+    parameters: {
+      query?: {
+        /** @description Requested at or after */
+        from?: string;
+        /** @description Requested before */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalibrationReportDto'];
+        };
+      };
+      /** @description Invalid input: every offending field with its reason */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing or unknown API key */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The key lacks the role this needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such change, event, checkpoint or tree size */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The change is in a state that does not allow this, or a concurrent write won (retry) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A rule refused it (self-approval, outside the window, …) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unavailable (retry after Retry-After, with the same Idempotency-Key) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   WebhooksController_github: {
     parameters: {
       query?: never;
@@ -5754,99 +5607,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['IngestReceiptDto'];
-        };
-      };
-      /** @description Invalid input: every offending field with its reason */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing or unknown API key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The key lacks the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description No such change, event, checkpoint or tree size */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The change is in a state that does not allow this, or a concurrent write won (retry) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description A rule refused it (self-approval, outside the window, …) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The store is unavailable (retry after Retry-After, with the same Idempotency-Key) */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  VerificationController_verifyChange: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VerificationDto'];
         };
       };
       /** @description Invalid input: every offending field with its reason */
@@ -8026,6 +7786,246 @@ export interface operations {
       };
     };
   };
+  HealthController_ready: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Health Check is successful */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example ok */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example {} */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /**
+       * @description Not ready: the same body, naming the dependency that is down and why
+       *
+       *     The Health Check is not successful
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example error */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  HealthController_live: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Health Check is successful */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example ok */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example {} */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description The Health Check is not successful */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example error */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -8110,9 +8110,6 @@ export const pathsAlertsGetParametersQueryStatusValues: ReadonlyArray<
 export const pathsDeliveryMetricsGetParametersQueryBucketValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/delivery/metrics']['get']['parameters']['query']['bucket']
 > = ['day', 'week'];
-export const levelOutcomesDtoLevelValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['LevelOutcomesDto']['level']
-> = ['low', 'medium', 'high'];
 export const principalDtoRolesValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PrincipalDto']['roles']
 > = ['requester', 'approver', 'cab', 'deployer', 'ingest', 'auditor', 'admin'];
@@ -8210,6 +8207,15 @@ export const conflictDtoKindValues: ReadonlyArray<
 export const conflictDtoActionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ConflictDto']['action']
 > = ['warn', 'refuse'];
+export const brokenLinkDtoReasonValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['BrokenLinkDto']['reason']
+> = ['hash-mismatch', 'broken-link', 'revision-gap', 'revision-out-of-order', 'wrong-stream'];
+export const leafDifferenceDtoReasonValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LeafDifferenceDto']['reason']
+> = ['edited', 'replaced', 'missing'];
+export const checkpointProblemDtoReasonValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CheckpointProblemDto']['reason']
+> = ['signature', 'root-mismatch', 'beyond-log'];
 export const completenessDtoMissingValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CompletenessDto']['missing']
 > = ['justification', 'rollbackPlan', 'testPlan', 'approvals'];
@@ -8238,15 +8244,9 @@ export const complianceChangeDtoTypeValues: ReadonlyArray<
 export const complianceChangeDtoRouteValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ComplianceChangeDto']['route']
 > = ['automatic', 'peer-review', 'cab', 'emergency'];
-export const brokenLinkDtoReasonValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['BrokenLinkDto']['reason']
-> = ['hash-mismatch', 'broken-link', 'revision-gap', 'revision-out-of-order', 'wrong-stream'];
-export const leafDifferenceDtoReasonValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['LeafDifferenceDto']['reason']
-> = ['edited', 'replaced', 'missing'];
-export const checkpointProblemDtoReasonValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['CheckpointProblemDto']['reason']
-> = ['signature', 'root-mismatch', 'beyond-log'];
+export const levelOutcomesDtoLevelValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LevelOutcomesDto']['level']
+> = ['low', 'medium', 'high'];
 export const registerServiceDtoTierValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['RegisterServiceDto']['tier']
 > = [1, 2, 3, 4];
