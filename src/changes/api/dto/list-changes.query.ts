@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CHANGE_TYPES } from '../../domain/change-request';
 import { CHANGE_STATUSES } from '../../domain/change-state';
+import { PageLimit } from '../../../http/page-limit.decorator';
 
 export class ListChangesQuery {
   @ApiPropertyOptional({ example: 'checkout' })
@@ -37,12 +37,7 @@ export class ListChangesQuery {
   @IsISO8601({ strict: true, strictSeparator: true })
   to?: string;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit(50, 200)
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

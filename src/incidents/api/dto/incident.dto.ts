@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { RISK_LEVELS } from '../../../policy/policy';
 import { MAX_WINDOW_HOURS } from '../../domain/look-back-window';
+import { PageLimit } from '../../../http/page-limit.decorator';
 
 export class WhatChangedQuery {
   @ApiProperty({ example: 'checkout', description: 'The alerting service' })
@@ -51,12 +52,7 @@ export class WhatChangedQuery {
   @MaxLength(50)
   environment?: string;
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(20, 100)
   limit: number = 20;
 }
 
@@ -202,11 +198,6 @@ export class AlertListQuery {
   @IsIn(['firing', 'resolved'])
   status?: 'firing' | 'resolved';
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit(50, 200)
   limit: number = 50;
 }
